@@ -47,3 +47,17 @@ using Status = tl::expected<void, Error>;
 [[nodiscard]] inline Status ok() { return {}; }
 
 }  // namespace bulwark
+
+// Early return on error, as Abseil's ASSIGN_OR_RETURN. Works in any function returning a Result or Status.
+#define BULWARK_CONCAT_INNER(a, b) a##b
+#define BULWARK_CONCAT(a, b) BULWARK_CONCAT_INNER(a, b)
+#define BULWARK_TRY_ASSIGN_IMPL(tmp, lhs, expr)        \
+  auto tmp = (expr);                                   \
+  if (!tmp) return ::tl::unexpected(std::move(tmp).error()); \
+  lhs = std::move(*tmp)
+#define BULWARK_TRY_ASSIGN(lhs, expr) BULWARK_TRY_ASSIGN_IMPL(BULWARK_CONCAT(bulwark_try_, __LINE__), lhs, expr)
+#define BULWARK_TRY(expr)                                                      \
+  do {                                                                         \
+    auto bulwark_status_ = (expr);                                             \
+    if (!bulwark_status_) return ::tl::unexpected(std::move(bulwark_status_).error()); \
+  } while (0)

@@ -1,0 +1,80 @@
+// The server's configuration as plain values. Parsed from TOML by app/config_loader (every key and default is
+// documented in README.md "Configuration"); everything else only reads these structs.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bulwark {
+
+// The protocols a [listen] entry may name. A protocol left out of [listen] is off.
+enum class Protocol { smtp, submission, submissions, imap, imaps, pop3s, http, https };
+std::string_view protocol_name(Protocol protocol);
+std::optional<Protocol> protocol_from_name(std::string_view name);
+// Implicit TLS from the first byte (submissions, imaps, pop3s, https).
+bool is_implicit_tls(Protocol protocol);
+
+struct ListenAddress {
+  std::string host;  // numeric address: "127.0.0.1", "::1", "0.0.0.0"
+  std::uint16_t port = 0;
+  std::string to_string() const;
+};
+
+struct TlsConfig {
+  // Empty: a self-signed certificate for `hostname` is generated into data_dir/tls on first start.
+  std::filesystem::path certificate;
+  std::filesystem::path private_key;
+};
+
+struct LimitsConfig {
+  std::size_t max_connections = 10000;
+  std::size_t max_connections_per_ip = 50;
+  std::chrono::seconds idle_timeout{300};        // no byte from the client for this long: closed
+  std::chrono::seconds session_timeout{86400};   // a connection's whole lifetime
+  std::uint64_t max_message_bytes = 50ULL << 20; // SMTP SIZE, IMAP APPEND
+  std::size_t max_recipients = 100;              // RCPT per transaction
+  std::size_t max_line_bytes = 1000;             // SMTP text line incl. CRLF (RFC 5321 4.5.3.1.6)
+  std::size_t max_command_bytes = 4096;          // SMTP command line incl. extensions
+};
+
+struct AuthConfig {
+  unsigned max_failures_per_ip = 10;       // then the IP is banned for ban_time
+  unsigned max_failures_per_account = 10;  // then the account is locked for ban_time (from every IP)
+  std::chrono::milliseconds base_delay{250};  // delay after a failure, doubled per failure...
+  std::chrono::milliseconds max_delay{8000};  // ...up to this
+  std::chrono::seconds ban_time{900};
+  std::chrono::seconds failure_window{3600};  // failures older than this are forgotten
+  // argon2id cost (libsodium crypto_pwhash); OWASP's minimum is 19 MiB, 2 passes.
+  std::uint64_t hash_memory_bytes = 19ULL << 20;
+  unsigned hash_passes = 2;
+};
+
+struct SmtpConfig {
+  // How DATA treats a bare LF or bare CR: "reject" (550 at end of data) or "normalize" (to CRLF).
+  std::string bare_line_ending = "reject";
+  // Submission: MAIL FROM and From: must be one of the user's own addresses or aliases.
+  bool enforce_sender = true;
+  std::string recipient_delimiter = "+";
+};
+
+struct Config {
+  std::filesystem::path source;  // the file it was read from, empty for built-in defaults
+  std::filesystem::path data_dir = "./data";
+  std::string hostname = "localhost";
+  std::string run_as_user = "bulwark";  // used only when started as root
+  std::string log_level = "info";
+  unsigned threads = 0;  // 0: one per core
+  bool allow_plaintext_auth_on_loopback = true;
+  std::map<Protocol, ListenAddress> listen;
+  TlsConfig tls;
+  LimitsConfig limits;
+  AuthConfig auth;
+  SmtpConfig smtp;
+};
+
+}  // namespace bulwark

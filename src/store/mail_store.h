@@ -1,0 +1,161 @@
+// An account's mail: mailboxes and messages. Every call takes the principal asking, and the store itself checks
+// that principal's rights (RFC 4314) on the mailbox concerned: the owner has every right, anyone else only
+// what the owner granted. There is no call that skips the check, and message bytes are only reachable here.
+// Writes return only once durable. Backends: store/sqlite (embedded default); PostgreSQL later, behind the
+// same interface.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "domain/auth/principal.h"
+#include "domain/auth/rights.h"
+
+namespace bulwark::store {
+
+using domain::auth::AccountId;
+using domain::auth::DeliveryTarget;
+using domain::auth::Principal;
+using domain::auth::Right;
+using domain::auth::Rights;
+
+// RFC 6154 special-use roles; every new account gets INBOX, Drafts, Sent, Trash, Junk and Archive.
+enum class SpecialUse { none, drafts, sent, trash, junk, archive };
+std::string_view special_use_attribute(SpecialUse role);  // "\\Drafts", ... ; "" for none
+
+struct MailboxRef {
+  AccountId owner = 0;
+  std::int64_t id = 0;
+  bool operator==(const MailboxRef&) const = default;
+};
+
+struct MailboxInfo {
+  MailboxRef ref;
+  std::string name;  // hierarchy delimiter '/', UTF-8
+  SpecialUse role = SpecialUse::none;
+  bool subscribed = false;
+  std::uint32_t uid_validity = 0;
+  std::uint32_t uid_next = 1;
+  std::uint64_t highest_modseq = 1;
+  std::uint32_t messages = 0;
+  std::uint32_t unseen = 0;
+  std::uint64_t size = 0;
+  Rights rights;  // what the asking principal may do here
+};
+
+struct MessageRecord {
+  std::uint32_t uid = 0;
+  std::uint64_t modseq = 0;
+  std::vector<std::string> flags;  // system flags ("\\Seen") and keywords, in stored order
+  std::int64_t internal_date = 0;  // seconds since the epoch
+  std::uint64_t size = 0;
+  std::string blob_id;
+  std::string structure;  // the cached parsed MIME structure (parse/mime), opaque to the store
+};
+
+// A message body made durable by store_blob(), ready to be appended or delivered to any number of mailboxes.
+class BlobRef {
+ public:
+  const std::string& id() const { return id_; }
+  std::uint64_t size() const { return size_; }
+
+ private:
+  friend class MailStore;
+  BlobRef(std::string id, std::uint64_t size) : id_(std::move(id)), size_(size) {}
+  std::string id_;
+  std::uint64_t size_;
+};
+
+struct NewMessage {
+  std::vector<std::string> flags;
+  std::int64_t internal_date = 0;
+  std::string structure;
+};
+
+struct Appended {
+  std::uint32_t uid_validity = 0;
+  std::uint32_t uid = 0;
+  std::uint64_t modseq = 0;
+};
+
+enum class FlagOp { add, remove, replace };
+
+struct FlagChange {
+  std::uint32_t uid = 0;
+  std::uint64_t modseq = 0;
+  std::vector<std::string> flags;
+};
+
+struct Usage {
+  std::uint64_t used_bytes = 0;
+  std::uint64_t limit_bytes = 0;  // 0: no limit
+};
+
+class MailStore {
+ public:
+  virtual ~MailStore() = default;
+
+  // --- mailboxes ---
+  // Mailboxes of `owner` the principal may look up (right l).
+  [[nodiscard]] virtual Result<std::vector<MailboxInfo>> list_mailboxes(const Principal& who, AccountId owner) = 0;
+  [[nodiscard]] virtual Result<MailboxInfo> find_mailbox(const Principal& who, AccountId owner,
+                                                         std::string_view name) = 0;
+  [[nodiscard]] virtual Result<MailboxInfo> create_mailbox(const Principal& who, AccountId owner,
+                                                           std::string_view name, SpecialUse role) = 0;
+  [[nodiscard]] virtual Status delete_mailbox(const Principal& who, MailboxRef mailbox) = 0;
+  [[nodiscard]] virtual Status rename_mailbox(const Principal& who, MailboxRef mailbox, std::string_view new_name) = 0;
+  [[nodiscard]] virtual Status set_subscribed(const Principal& who, MailboxRef mailbox, bool subscribed) = 0;
+  // The owner (right a) grants `grantee` rights on a mailbox; empty rights revoke.
+  [[nodiscard]] virtual Status set_rights(const Principal& who, MailboxRef mailbox, AccountId grantee,
+                                          Rights rights) = 0;
+
+  // --- messages ---
+  // Makes the bytes durable. Needs no principal: a stored blob grants nobody access to anything.
+  [[nodiscard]] virtual Result<BlobRef> store_blob(std::string_view content) = 0;
+  // Right i on the mailbox.
+  [[nodiscard]] virtual Result<Appended> append(const Principal& who, MailboxRef mailbox, const BlobRef& blob,
+                                                const NewMessage& message) = 0;
+  // Into the target account's INBOX; fails with quota_exceeded when over quota.
+  [[nodiscard]] virtual Result<Appended> deliver(const DeliveryTarget& target, const BlobRef& blob,
+                                                 const NewMessage& message) = 0;
+  // Messages with uid in [first, last], in uid order (right r).
+  [[nodiscard]] virtual Result<std::vector<MessageRecord>> list_messages(const Principal& who, MailboxRef mailbox,
+                                                                         std::uint32_t first_uid,
+                                                                         std::uint32_t last_uid) = 0;
+  // The raw RFC 5322 bytes of one message (right r).
+  [[nodiscard]] virtual Result<std::string> read_message(const Principal& who, MailboxRef mailbox,
+                                                         std::uint32_t uid) = 0;
+  // Rights s (for \Seen), t (for \Deleted) and w (others). Messages whose modseq is above unchanged_since are
+  // left alone (RFC 7162 3.1.3) and reported in `failed`.
+  [[nodiscard]] virtual Result<std::vector<FlagChange>> update_flags(
+      const Principal& who, MailboxRef mailbox, std::span<const std::uint32_t> uids, FlagOp op,
+      const std::vector<std::string>& flags, std::optional<std::uint64_t> unchanged_since,
+      std::vector<std::uint32_t>* failed) = 0;
+  // Removes messages flagged \Deleted (all, or only those in `uids`). Right e. Returns the expunged uids.
+  [[nodiscard]] virtual Result<std::vector<std::uint32_t>> expunge(const Principal& who, MailboxRef mailbox,
+                                                                   std::optional<std::vector<std::uint32_t>> uids) = 0;
+  // Copies (r on source, i on target); returns (source uid, new uid) pairs and the target's uid validity.
+  struct Copied {
+    std::uint32_t uid_validity = 0;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> uids;
+  };
+  [[nodiscard]] virtual Result<Copied> copy(const Principal& who, MailboxRef from, std::span<const std::uint32_t> uids,
+                                            MailboxRef to) = 0;
+  // Copy then remove from the source (also needs t and e on the source), atomically.
+  [[nodiscard]] virtual Result<Copied> move(const Principal& who, MailboxRef from, std::span<const std::uint32_t> uids,
+                                            MailboxRef to) = 0;
+  [[nodiscard]] virtual Result<Usage> usage(const Principal& who) = 0;
+
+  // Creates the account's storage and default mailboxes if missing. Idempotent.
+  [[nodiscard]] virtual Status provision(const Principal& who) = 0;
+
+ protected:
+  static BlobRef make_blob_ref(std::string id, std::uint64_t size) { return BlobRef(std::move(id), size); }
+};
+
+}  // namespace bulwark::store

@@ -1,0 +1,81 @@
+// A thin RAII layer over the SQLite C API for the backends in this folder. Nothing outside store/sqlite sees it.
+// Connections are opened in WAL mode with synchronous=FULL, so a committed transaction is on disk (the WAL is
+// fsync'd at commit) before the commit returns.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+
+namespace bulwark::store::sqlite {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement& operator=(Statement&&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind_blob(int index, std::string_view value);
+  Statement& bind_null(int index);
+  // true: a row is ready; false: done. Errors become Errc::internal (or temporary_failure when busy).
+  [[nodiscard]] Result<bool> step();
+  [[nodiscard]] Status run();  // step to completion, expecting no rows
+
+  std::int64_t column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
+  std::string column_text(int index) const;
+  bool column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) the database file and applies the durability pragmas.
+  static Result<Database> open(const std::filesystem::path& path);
+  Database(Database&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  Database& operator=(Database&&) = delete;
+  ~Database();
+
+  [[nodiscard]] Result<Statement> prepare(std::string_view sql);
+  [[nodiscard]] Status exec(std::string_view sql);
+  std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+  int changes() const { return sqlite3_changes(db_); }
+
+  // BEGIN IMMEDIATE ... COMMIT; rolled back on destruction unless committed.
+  class Transaction {
+   public:
+    explicit Transaction(Database& db) : db_(db) {}
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction();
+    [[nodiscard]] Status begin();
+    [[nodiscard]] Status commit();
+
+   private:
+    Database& db_;
+    bool open_ = false;
+  };
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+Error sqlite_error(sqlite3* db, int rc, std::string_view what);
+
+}  // namespace bulwark::store::sqlite

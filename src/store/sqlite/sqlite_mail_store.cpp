@@ -1,0 +1,673 @@
+#include "store/sqlite/sqlite_mail_store.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <sstream>
+
+#include "domain/mail/mailbox_name.h"
+
+namespace bulwark::store::sqlite {
+
+struct SqliteMailStore::AccountDb {
+  AccountDb(AccountId owner, Database database) : id(owner), db(std::move(database)) {}
+  AccountId id;
+  std::mutex mutex;  // one writer per account; different accounts never share it
+  Database db;
+};
+
+namespace {
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS mailbox(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  role INTEGER NOT NULL DEFAULT 0,
+  subscribed INTEGER NOT NULL DEFAULT 1,
+  uid_validity INTEGER NOT NULL,
+  uid_next INTEGER NOT NULL DEFAULT 1,
+  highest_modseq INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE IF NOT EXISTS message(
+  mailbox_id INTEGER NOT NULL REFERENCES mailbox(id) ON DELETE CASCADE,
+  uid INTEGER NOT NULL,
+  modseq INTEGER NOT NULL,
+  flags TEXT NOT NULL DEFAULT ' ',
+  internal_date INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  blob_id TEXT NOT NULL,
+  structure BLOB,
+  PRIMARY KEY(mailbox_id, uid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS expunged(
+  mailbox_id INTEGER NOT NULL REFERENCES mailbox(id) ON DELETE CASCADE,
+  uid INTEGER NOT NULL,
+  modseq INTEGER NOT NULL,
+  PRIMARY KEY(mailbox_id, uid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS acl(
+  mailbox_id INTEGER NOT NULL REFERENCES mailbox(id) ON DELETE CASCADE,
+  grantee INTEGER NOT NULL,
+  rights INTEGER NOT NULL,
+  PRIMARY KEY(mailbox_id, grantee)) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::pair<std::string_view, SpecialUse>, 6> kDefaultMailboxes{{
+    {"INBOX", SpecialUse::none},
+    {"Drafts", SpecialUse::drafts},
+    {"Sent", SpecialUse::sent},
+    {"Trash", SpecialUse::trash},
+    {"Junk", SpecialUse::junk},
+    {"Archive", SpecialUse::archive},
+}};
+
+constexpr std::array<std::string_view, 5> kSystemFlags{"\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft"};
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// System flags in their canonical spelling; keywords must be atoms (RFC 9051 2.3.2) without '\'.
+Result<std::string> canonical_flag(std::string_view flag) {
+  if (flag.empty() || flag.size() > 128) return fail(Errc::invalid_argument, "invalid flag");
+  if (flag.front() == '\\') {
+    for (auto system : kSystemFlags) {
+      if (iequals(flag, system)) return std::string(system);
+    }
+    return fail(Errc::invalid_argument, "unknown system flag " + std::string(flag));
+  }
+  for (char c : flag) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f || std::string_view("(){%*\"\\]").find(c) != std::string_view::npos) {
+      return fail(Errc::invalid_argument, "invalid keyword");
+    }
+  }
+  return std::string(flag);
+}
+
+// Stored as " f1 f2 " so that instr(flags, ' \Seen ') is an exact test.
+std::string flags_to_text(const std::vector<std::string>& flags) {
+  std::string out = " ";
+  for (const auto& f : flags) out += f + " ";
+  return out;
+}
+
+std::vector<std::string> text_to_flags(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string f; in >> f;) out.push_back(f);
+  return out;
+}
+
+bool contains_flag(const std::vector<std::string>& flags, std::string_view flag) {
+  return std::any_of(flags.begin(), flags.end(), [&](const std::string& f) { return iequals(f, flag); });
+}
+
+Result<std::vector<std::string>> canonical_flags(const std::vector<std::string>& flags) {
+  std::vector<std::string> out;
+  for (const auto& f : flags) {
+    BULWARK_TRY_ASSIGN(auto canonical, canonical_flag(f));
+    if (!contains_flag(out, canonical)) out.push_back(canonical);
+  }
+  return out;
+}
+
+Error denied() { return Error{Errc::permission_denied, "permission denied"}; }
+Error no_mailbox() { return Error{Errc::not_found, "no such mailbox"}; }
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// --- queries run with the account's lock held ---
+
+Result<Rights> rights_on(Database& db, AccountId owner, const Principal& who, std::int64_t mailbox_id) {
+  if (who.account_id() == owner) return Rights::all();
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT rights FROM acl WHERE mailbox_id = ? AND grantee = ?"));
+  BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, mailbox_id).bind(2, who.account_id()).step());
+  if (!row) return Rights();
+  return Rights(static_cast<std::uint16_t>(stmt.column_int(0)));
+}
+
+constexpr std::string_view kMailboxColumns =
+    "SELECT m.id, m.name, m.role, m.subscribed, m.uid_validity, m.uid_next, m.highest_modseq, "
+    "(SELECT count(*) FROM message WHERE mailbox_id = m.id), "
+    "(SELECT count(*) FROM message WHERE mailbox_id = m.id AND instr(flags, ' \\Seen ') = 0), "
+    "(SELECT coalesce(sum(size), 0) FROM message WHERE mailbox_id = m.id) FROM mailbox m ";
+
+MailboxInfo read_mailbox_row(const Statement& stmt, AccountId owner) {
+  MailboxInfo info;
+  info.ref = MailboxRef{owner, stmt.column_int(0)};
+  info.name = stmt.column_text(1);
+  info.role = static_cast<SpecialUse>(stmt.column_int(2));
+  info.subscribed = stmt.column_int(3) != 0;
+  info.uid_validity = static_cast<std::uint32_t>(stmt.column_int(4));
+  info.uid_next = static_cast<std::uint32_t>(stmt.column_int(5));
+  info.highest_modseq = static_cast<std::uint64_t>(stmt.column_int(6));
+  info.messages = static_cast<std::uint32_t>(stmt.column_int(7));
+  info.unseen = static_cast<std::uint32_t>(stmt.column_int(8));
+  info.size = static_cast<std::uint64_t>(stmt.column_int(9));
+  return info;
+}
+
+// Loads a mailbox the principal may see (l or r); otherwise not_found, so existence does not leak.
+Result<MailboxInfo> load_mailbox(Database& db, AccountId owner, const Principal& who, std::int64_t id) {
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare(std::string(kMailboxColumns) + "WHERE m.id = ?"));
+  BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, id).step());
+  if (!row) return tl::unexpected(no_mailbox());
+  auto info = read_mailbox_row(stmt, owner);
+  BULWARK_TRY_ASSIGN(info.rights, rights_on(db, owner, who, id));
+  if (!info.rights.has(Right::lookup) && !info.rights.has(Right::read)) return tl::unexpected(no_mailbox());
+  return info;
+}
+
+Result<MailboxInfo> require(Database& db, AccountId owner, const Principal& who, std::int64_t id, Right right) {
+  BULWARK_TRY_ASSIGN(auto info, load_mailbox(db, owner, who, id));
+  if (!info.rights.has(right)) return tl::unexpected(denied());
+  return info;
+}
+
+Result<std::uint64_t> used_bytes(Database& db) {
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT coalesce(sum(size), 0) FROM message"));
+  BULWARK_TRY_ASSIGN(bool row, stmt.step());
+  (void)row;
+  return static_cast<std::uint64_t>(stmt.column_int(0));
+}
+
+Result<std::uint32_t> next_uid_validity(Database& db) {
+  // Seeded from the clock, then strictly increasing: a re-created mailbox never reuses a UIDVALIDITY.
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare(
+      "INSERT INTO meta(key, value) VALUES('uid_validity', ?) "
+      "ON CONFLICT(key) DO UPDATE SET value = max(value + 1, excluded.value) RETURNING value"));
+  BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, now_seconds() & 0x7fffffff).step());
+  (void)row;
+  return static_cast<std::uint32_t>(stmt.column_int(0));
+}
+
+Result<MailboxInfo> insert_mailbox(Database& db, AccountId owner, const Principal& who, const std::string& name,
+                                   SpecialUse role) {
+  BULWARK_TRY_ASSIGN(auto validity, next_uid_validity(db));
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("INSERT INTO mailbox(name, role, uid_validity) VALUES(?, ?, ?)"));
+  auto status = stmt.bind(1, name).bind(2, static_cast<std::int64_t>(role)).bind(3, validity).run();
+  if (!status) {
+    if (status.error().code == Errc::already_exists) return fail(Errc::already_exists, "mailbox already exists");
+    return tl::unexpected(status.error());
+  }
+  return load_mailbox(db, owner, who, db.last_insert_rowid());
+}
+
+struct MessageInsert {
+  std::uint32_t uid;
+  std::uint64_t modseq;
+  std::uint32_t uid_validity;
+};
+
+Result<MessageInsert> insert_message(Database& db, std::int64_t mailbox_id, const std::string& flags_text,
+                                     std::int64_t internal_date, std::uint64_t size, const std::string& blob_id,
+                                     const std::string& structure) {
+  BULWARK_TRY_ASSIGN(auto bump, db.prepare(
+      "UPDATE mailbox SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = ? "
+      "RETURNING uid_next - 1, highest_modseq, uid_validity"));
+  BULWARK_TRY_ASSIGN(bool row, bump.bind(1, mailbox_id).step());
+  if (!row) return tl::unexpected(no_mailbox());
+  MessageInsert out{static_cast<std::uint32_t>(bump.column_int(0)), static_cast<std::uint64_t>(bump.column_int(1)),
+                    static_cast<std::uint32_t>(bump.column_int(2))};
+  BULWARK_TRY(bump.run());
+  BULWARK_TRY_ASSIGN(auto insert, db.prepare(
+      "INSERT INTO message(mailbox_id, uid, modseq, flags, internal_date, size, blob_id, structure) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
+  BULWARK_TRY(insert.bind(1, mailbox_id)
+                  .bind(2, out.uid)
+                  .bind(3, static_cast<std::int64_t>(out.modseq))
+                  .bind(4, flags_text)
+                  .bind(5, internal_date)
+                  .bind(6, static_cast<std::int64_t>(size))
+                  .bind(7, blob_id)
+                  .bind_blob(8, structure)
+                  .run());
+  return out;
+}
+
+Result<std::uint64_t> bump_modseq(Database& db, std::int64_t mailbox_id) {
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare(
+      "UPDATE mailbox SET highest_modseq = highest_modseq + 1 WHERE id = ? RETURNING highest_modseq"));
+  BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, mailbox_id).step());
+  if (!row) return tl::unexpected(no_mailbox());
+  auto modseq = static_cast<std::uint64_t>(stmt.column_int(0));
+  BULWARK_TRY(stmt.run());
+  return modseq;
+}
+
+Result<std::optional<MessageRecord>> load_message(Database& db, std::int64_t mailbox_id, std::uint32_t uid) {
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare(
+      "SELECT uid, modseq, flags, internal_date, size, blob_id, structure FROM message "
+      "WHERE mailbox_id = ? AND uid = ?"));
+  BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, mailbox_id).bind(2, uid).step());
+  if (!row) return std::optional<MessageRecord>();
+  MessageRecord m;
+  m.uid = static_cast<std::uint32_t>(stmt.column_int(0));
+  m.modseq = static_cast<std::uint64_t>(stmt.column_int(1));
+  m.flags = text_to_flags(stmt.column_text(2));
+  m.internal_date = stmt.column_int(3);
+  m.size = static_cast<std::uint64_t>(stmt.column_int(4));
+  m.blob_id = stmt.column_text(5);
+  m.structure = stmt.column_text(6);
+  return std::optional<MessageRecord>(std::move(m));
+}
+
+Status check_quota(Database& db, std::uint64_t quota, std::uint64_t adding) {
+  if (quota == 0) return ok();
+  BULWARK_TRY_ASSIGN(auto used, used_bytes(db));
+  if (used + adding > quota) return fail(Errc::quota_exceeded, "mailbox full");
+  return ok();
+}
+
+}  // namespace
+
+SqliteMailStore::SqliteMailStore(std::filesystem::path data_dir, std::shared_ptr<BlobStore> blobs)
+    : data_dir_(std::move(data_dir)), blobs_(std::move(blobs)) {}
+
+SqliteMailStore::~SqliteMailStore() = default;
+
+Result<std::shared_ptr<SqliteMailStore::AccountDb>> SqliteMailStore::account_db(AccountId owner, bool create) {
+  std::lock_guard lock(pool_mutex_);
+  if (auto it = pool_.find(owner); it != pool_.end()) return it->second;
+  auto dir = data_dir_ / "accounts" / std::to_string(owner);
+  auto path = dir / "mail.db";
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    if (!create) return tl::unexpected(no_mailbox());
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return fail(Errc::temporary_failure, "cannot create " + dir.string() + ": " + ec.message());
+  }
+  BULWARK_TRY_ASSIGN(auto db, Database::open(path));
+  BULWARK_TRY(db.exec(kSchema));
+  auto account = std::make_shared<AccountDb>(owner, std::move(db));
+  pool_.emplace(owner, account);
+  return account;
+}
+
+Status SqliteMailStore::provision(const Principal& who) {
+  BULWARK_TRY_ASSIGN(auto adb, account_db(who.account_id(), true));
+  std::lock_guard lock(adb->mutex);
+  Database::Transaction txn(adb->db);
+  BULWARK_TRY(txn.begin());
+  for (const auto& [name, role] : kDefaultMailboxes) {
+    BULWARK_TRY_ASSIGN(auto exists, adb->db.prepare("SELECT 1 FROM mailbox WHERE name = ?"));
+    BULWARK_TRY_ASSIGN(bool row, exists.bind(1, name).step());
+    if (row) continue;
+    BULWARK_TRY(insert_mailbox(adb->db, who.account_id(), who, std::string(name), role));
+  }
+  return txn.commit();
+}
+
+Result<std::vector<MailboxInfo>> SqliteMailStore::list_mailboxes(const Principal& who, AccountId owner) {
+  bool own = who.account_id() == owner;
+  auto adb_result = account_db(owner, own);
+  if (!adb_result) {
+    if (!own && adb_result.error().code == Errc::not_found) return std::vector<MailboxInfo>{};
+    return tl::unexpected(adb_result.error());
+  }
+  auto adb = *adb_result;
+  std::lock_guard lock(adb->mutex);
+  BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare(std::string(kMailboxColumns) + "ORDER BY m.name"));
+  std::vector<MailboxInfo> out;
+  for (;;) {
+    BULWARK_TRY_ASSIGN(bool row, stmt.step());
+    if (!row) break;
+    auto info = read_mailbox_row(stmt, owner);
+    BULWARK_TRY_ASSIGN(info.rights, rights_on(adb->db, owner, who, info.ref.id));
+    if (info.rights.has(Right::lookup)) out.push_back(std::move(info));
+  }
+  return out;
+}
+
+Result<MailboxInfo> SqliteMailStore::find_mailbox(const Principal& who, AccountId owner, std::string_view name) {
+  BULWARK_TRY_ASSIGN(auto canonical, domain::mail::canonical_mailbox_name(name));
+  BULWARK_TRY_ASSIGN(auto adb, account_db(owner, who.account_id() == owner));
+  std::lock_guard lock(adb->mutex);
+  BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare("SELECT id FROM mailbox WHERE name = ?"));
+  BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, canonical).step());
+  if (!row) return tl::unexpected(no_mailbox());
+  return load_mailbox(adb->db, owner, who, stmt.column_int(0));
+}
+
+Result<MailboxInfo> SqliteMailStore::create_mailbox(const Principal& who, AccountId owner, std::string_view name,
+                                                    SpecialUse role) {
+  BULWARK_TRY_ASSIGN(auto canonical, domain::mail::canonical_mailbox_name(name));
+  // Creating in someone else's account needs k on the parent; until shared namespaces exist, only the owner.
+  if (who.account_id() != owner) return tl::unexpected(denied());
+  if (canonical == "INBOX") return fail(Errc::already_exists, "INBOX always exists");
+  BULWARK_TRY_ASSIGN(auto adb, account_db(owner, true));
+  std::lock_guard lock(adb->mutex);
+  return insert_mailbox(adb->db, owner, who, canonical, role);
+}
+
+Status SqliteMailStore::delete_mailbox(const Principal& who, MailboxRef mailbox) {
+  BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
+  std::lock_guard lock(adb->mutex);
+  BULWARK_TRY_ASSIGN(auto info, require(adb->db, mailbox.owner, who, mailbox.id, Right::delete_mailbox));
+  if (info.name == "INBOX") return fail(Errc::invalid_argument, "INBOX cannot be deleted");
+  BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare("DELETE FROM mailbox WHERE id = ?"));
+  return stmt.bind(1, mailbox.id).run();
+}
+
+Status SqliteMailStore::rename_mailbox(const Principal& who, MailboxRef mailbox, std::string_view new_name) {
+  BULWARK_TRY_ASSIGN(auto canonical, domain::mail::canonical_mailbox_name(new_name));
+  if (canonical == "INBOX") return fail(Errc::already_exists, "INBOX always exists");
+  BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
+  std::lock_guard lock(adb->mutex);
+  BULWARK_TRY_ASSIGN(auto info, require(adb->db, mailbox.owner, who, mailbox.id, Right::delete_mailbox));
+  Database::Transaction txn(adb->db);
+  BULWARK_TRY(txn.begin());
+  if (info.name == "INBOX") {
+    // RFC 9051 6.3.6: renaming INBOX moves its messages to the new mailbox and leaves INBOX empty.
+    BULWARK_TRY_ASSIGN(auto created, insert_mailbox(adb->db, mailbox.owner, who, canonical, SpecialUse::none));
+    BULWARK_TRY_ASSIGN(auto moved, adb->db.prepare("UPDATE message SET mailbox_id = ? WHERE mailbox_id = ?"));
+    BULWARK_TRY(moved.bind(1, created.ref.id).bind(2, mailbox.id).run());
+    BULWARK_TRY_ASSIGN(auto uids, adb->db.prepare(
+        "UPDATE mailbox SET uid_next = (SELECT coalesce(max(uid), 0) + 1 FROM message WHERE mailbox_id = ?1) "
+        "WHERE id = ?1"));
+    BULWARK_TRY(uids.bind(1, created.ref.id).run());
+  } else {
+    BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare(
+        "UPDATE mailbox SET name = ?1 || substr(name, ?3) WHERE name = ?2 OR substr(name, 1, ?3) = ?2 || '/'"));
+    auto status = stmt.bind(1, canonical).bind(2, info.name).bind(3, static_cast<std::int64_t>(info.name.size() + 1)).run();
+    if (!status) {
+      if (status.error().code == Errc::already_exists) return fail(Errc::already_exists, "mailbox already exists");
+      return status;
+    }
+  }
+  return txn.commit();
+}
+
+Status SqliteMailStore::set_subscribed(const Principal& who, MailboxRef mailbox, bool subscribed) {
+  BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
+  std::lock_guard lock(adb->mutex);
+  // Subscriptions of other people's mailboxes belong to the subscriber; shared namespaces will add that table.
+  if (who.account_id() != mailbox.owner) return tl::unexpected(denied());
+  BULWARK_TRY(load_mailbox(adb->db, mailbox.owner, who, mailbox.id));
+  BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare("UPDATE mailbox SET subscribed = ? WHERE id = ?"));
+  return stmt.bind(1, subscribed ? 1 : 0).bind(2, mailbox.id).run();
+}
+
+Status SqliteMailStore::set_rights(const Principal& who, MailboxRef mailbox, AccountId grantee, Rights rights) {
+  BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
+  std::lock_guard lock(adb->mutex);
+  BULWARK_TRY(require(adb->db, mailbox.owner, who, mailbox.id, Right::administer));
+  if (grantee == mailbox.owner) return fail(Errc::invalid_argument, "the owner always has every right");
+  if (rights.empty()) {
+    BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare("DELETE FROM acl WHERE mailbox_id = ? AND grantee = ?"));
+    return stmt.bind(1, mailbox.id).bind(2, grantee).run();
+  }
+  BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare(
+      "INSERT INTO acl(mailbox_id, grantee, rights) VALUES(?, ?, ?) "
+      "ON CONFLICT(mailbox_id, grantee) DO UPDATE SET rights = excluded.rights"));
+  return stmt.bind(1, mailbox.id).bind(2, grantee).bind(3, rights.bits()).run();
+}
+
+Result<BlobRef> SqliteMailStore::store_blob(std::string_view content) {
+  BULWARK_TRY_ASSIGN(auto id, blobs_->put(content));
+  return make_blob_ref(std::move(id), content.size());
+}
+
+Result<Appended> SqliteMailStore::append(const Principal& who, MailboxRef mailbox, const BlobRef& blob,
+                                         const NewMessage& message) {
+  BULWARK_TRY_ASSIGN(auto flags, canonical_flags(message.flags));
+  BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
+  std::lock_guard lock(adb->mutex);
+  BULWARK_TRY(require(adb->db, mailbox.owner, who, mailbox.id, Right::insert));
+  Database::Transaction txn(adb->db);
+  BULWARK_TRY(txn.begin());
+  if (who.account_id() == mailbox.owner) BULWARK_TRY(check_quota(adb->db, who.quota_bytes(), blob.size()));
+  auto date = message.internal_date ? message.internal_date : now_seconds();
+  BULWARK_TRY_ASSIGN(auto inserted, insert_message(adb->db, mailbox.id, flags_to_text(flags), date, blob.size(),
+                                                   blob.id(), message.structure));
+  BULWARK_TRY(txn.commit());
+  return Appended{inserted.uid_validity, inserted.uid, inserted.modseq};
+}
+
+Result<Appended> SqliteMailStore::deliver(const DeliveryTarget& target, const BlobRef& blob, const NewMessage& message) {
+  BULWARK_TRY_ASSIGN(auto flags, canonical_flags(message.flags));
+  BULWARK_TRY_ASSIGN(auto adb, account_db(target.account_id(), true));
+  std::lock_guard lock(adb->mutex);
+  Database::Transaction txn(adb->db);
+  BULWARK_TRY(txn.begin());
+  BULWARK_TRY_ASSIGN(auto inbox, adb->db.prepare("SELECT id FROM mailbox WHERE name = 'INBOX'"));
+  BULWARK_TRY_ASSIGN(bool row, inbox.step());
+  std::int64_t inbox_id = 0;
+  if (row) {
+    inbox_id = inbox.column_int(0);
+  } else {  // an account created before its first login: provision the inbox now
+    BULWARK_TRY_ASSIGN(auto validity, next_uid_validity(adb->db));
+    BULWARK_TRY_ASSIGN(auto create, adb->db.prepare("INSERT INTO mailbox(name, role, uid_validity) VALUES('INBOX', 0, ?)"));
+    BULWARK_TRY(create.bind(1, validity).run());
+    inbox_id = adb->db.last_insert_rowid();
+  }
+  BULWARK_TRY(check_quota(adb->db, target.quota_bytes(), blob.size()));
+  auto date = message.internal_date ? message.internal_date : now_seconds();
+  BULWARK_TRY_ASSIGN(auto inserted, insert_message(adb->db, inbox_id, flags_to_text(flags), date, blob.size(),
+                                                   blob.id(), message.structure));
+  BULWARK_TRY(txn.commit());
+  return Appended{inserted.uid_validity, inserted.uid, inserted.modseq};
+}
+
+Result<std::vector<MessageRecord>> SqliteMailStore::list_messages(const Principal& who, MailboxRef mailbox,
+                                                                  std::uint32_t first_uid, std::uint32_t last_uid) {
+  BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
+  std::lock_guard lock(adb->mutex);
+  BULWARK_TRY(require(adb->db, mailbox.owner, who, mailbox.id, Right::read));
+  BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare(
+      "SELECT uid, modseq, flags, internal_date, size, blob_id, structure FROM message "
+      "WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid"));
+  stmt.bind(1, mailbox.id).bind(2, first_uid).bind(3, last_uid);
+  std::vector<MessageRecord> out;
+  for (;;) {
+    BULWARK_TRY_ASSIGN(bool row, stmt.step());
+    if (!row) break;
+    MessageRecord m;
+    m.uid = static_cast<std::uint32_t>(stmt.column_int(0));
+    m.modseq = static_cast<std::uint64_t>(stmt.column_int(1));
+    m.flags = text_to_flags(stmt.column_text(2));
+    m.internal_date = stmt.column_int(3);
+    m.size = static_cast<std::uint64_t>(stmt.column_int(4));
+    m.blob_id = stmt.column_text(5);
+    m.structure = stmt.column_text(6);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Result<std::string> SqliteMailStore::read_message(const Principal& who, MailboxRef mailbox, std::uint32_t uid) {
+  std::string blob_id;
+  {
+    BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
+    std::lock_guard lock(adb->mutex);
+    BULWARK_TRY(require(adb->db, mailbox.owner, who, mailbox.id, Right::read));
+    BULWARK_TRY_ASSIGN(auto message, load_message(adb->db, mailbox.id, uid));
+    if (!message) return fail(Errc::not_found, "no such message");
+    blob_id = message->blob_id;
+  }
+  return blobs_->get(blob_id);
+}
+
+Result<std::vector<FlagChange>> SqliteMailStore::update_flags(const Principal& who, MailboxRef mailbox,
+                                                              std::span<const std::uint32_t> uids, FlagOp op,
+                                                              const std::vector<std::string>& flags,
+                                                              std::optional<std::uint64_t> unchanged_since,
+                                                              std::vector<std::uint32_t>* failed) {
+  BULWARK_TRY_ASSIGN(auto wanted, canonical_flags(flags));
+  BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
+  std::lock_guard lock(adb->mutex);
+  BULWARK_TRY_ASSIGN(auto info, load_mailbox(adb->db, mailbox.owner, who, mailbox.id));
+  // RFC 4314 4: \Seen needs s, \Deleted needs t, anything else w. A FLAGS replace touches all three.
+  auto allowed = [&](std::string_view flag) {
+    if (flag == "\\Seen") return info.rights.has(Right::seen);
+    if (flag == "\\Deleted") return info.rights.has(Right::delete_messages);
+    return info.rights.has(Right::write);
+  };
+  if (!info.rights.has(Right::read)) return tl::unexpected(denied());
+  for (const auto& f : wanted) {
+    if (!allowed(f)) return tl::unexpected(denied());
+  }
+  if (op == FlagOp::replace && !(info.rights.has(Right::seen) && info.rights.has(Right::delete_messages) &&
+                                 info.rights.has(Right::write))) {
+    return tl::unexpected(denied());
+  }
+  Database::Transaction txn(adb->db);
+  BULWARK_TRY(txn.begin());
+  std::vector<FlagChange> changes;
+  for (auto uid : uids) {
+    BULWARK_TRY_ASSIGN(auto message, load_message(adb->db, mailbox.id, uid));
+    if (!message) continue;
+    if (unchanged_since && message->modseq > *unchanged_since) {
+      if (failed) failed->push_back(uid);
+      continue;
+    }
+    std::vector<std::string> result;
+    switch (op) {
+      case FlagOp::replace: result = wanted; break;
+      case FlagOp::add:
+        result = message->flags;
+        for (const auto& f : wanted) {
+          if (!contains_flag(result, f)) result.push_back(f);
+        }
+        break;
+      case FlagOp::remove:
+        for (const auto& f : message->flags) {
+          if (!contains_flag(wanted, f)) result.push_back(f);
+        }
+        break;
+    }
+    if (result == message->flags) continue;
+    BULWARK_TRY_ASSIGN(auto modseq, bump_modseq(adb->db, mailbox.id));
+    BULWARK_TRY_ASSIGN(auto update, adb->db.prepare("UPDATE message SET flags = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?"));
+    BULWARK_TRY(update.bind(1, flags_to_text(result)).bind(2, static_cast<std::int64_t>(modseq)).bind(3, mailbox.id).bind(4, uid).run());
+    changes.push_back(FlagChange{uid, modseq, std::move(result)});
+  }
+  BULWARK_TRY(txn.commit());
+  return changes;
+}
+
+Result<std::vector<std::uint32_t>> SqliteMailStore::expunge(const Principal& who, MailboxRef mailbox,
+                                                            std::optional<std::vector<std::uint32_t>> uids) {
+  BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
+  std::lock_guard lock(adb->mutex);
+  BULWARK_TRY(require(adb->db, mailbox.owner, who, mailbox.id, Right::expunge));
+  Database::Transaction txn(adb->db);
+  BULWARK_TRY(txn.begin());
+  BULWARK_TRY_ASSIGN(auto select, adb->db.prepare(
+      "SELECT uid FROM message WHERE mailbox_id = ? AND instr(flags, ' \\Deleted ') > 0 ORDER BY uid"));
+  select.bind(1, mailbox.id);
+  std::vector<std::uint32_t> gone;
+  for (;;) {
+    BULWARK_TRY_ASSIGN(bool row, select.step());
+    if (!row) break;
+    auto uid = static_cast<std::uint32_t>(select.column_int(0));
+    if (uids && std::find(uids->begin(), uids->end(), uid) == uids->end()) continue;
+    gone.push_back(uid);
+  }
+  if (!gone.empty()) {
+    BULWARK_TRY_ASSIGN(auto modseq, bump_modseq(adb->db, mailbox.id));
+    for (auto uid : gone) {
+      BULWARK_TRY_ASSIGN(auto del, adb->db.prepare("DELETE FROM message WHERE mailbox_id = ? AND uid = ?"));
+      BULWARK_TRY(del.bind(1, mailbox.id).bind(2, uid).run());
+      BULWARK_TRY_ASSIGN(auto record, adb->db.prepare(
+          "INSERT OR REPLACE INTO expunged(mailbox_id, uid, modseq) VALUES(?, ?, ?)"));
+      BULWARK_TRY(record.bind(1, mailbox.id).bind(2, uid).bind(3, static_cast<std::int64_t>(modseq)).run());
+    }
+  }
+  BULWARK_TRY(txn.commit());
+  return gone;
+}
+
+Result<MailStore::Copied> SqliteMailStore::copy(const Principal& who, MailboxRef from,
+                                                std::span<const std::uint32_t> uids, MailboxRef to) {
+  return copy_or_move(who, from, uids, to, false);
+}
+
+Result<MailStore::Copied> SqliteMailStore::move(const Principal& who, MailboxRef from,
+                                                std::span<const std::uint32_t> uids, MailboxRef to) {
+  return copy_or_move(who, from, uids, to, true);
+}
+
+Result<MailStore::Copied> SqliteMailStore::copy_or_move(const Principal& who, MailboxRef from,
+                                                        std::span<const std::uint32_t> uids, MailboxRef to,
+                                                        bool is_move) {
+  BULWARK_TRY_ASSIGN(auto src, account_db(from.owner, who.account_id() == from.owner));
+  BULWARK_TRY_ASSIGN(auto dst, account_db(to.owner, who.account_id() == to.owner));
+  // Lock both accounts in id order so two opposite copies cannot deadlock.
+  std::unique_lock<std::mutex> first, second;
+  if (src == dst) {
+    first = std::unique_lock(src->mutex);
+  } else if (src->id < dst->id) {
+    first = std::unique_lock(src->mutex);
+    second = std::unique_lock(dst->mutex);
+  } else {
+    first = std::unique_lock(dst->mutex);
+    second = std::unique_lock(src->mutex);
+  }
+  BULWARK_TRY(require(src->db, from.owner, who, from.id, Right::read));
+  BULWARK_TRY_ASSIGN(auto target, require(dst->db, to.owner, who, to.id, Right::insert));
+  if (is_move) {
+    BULWARK_TRY_ASSIGN(auto source, load_mailbox(src->db, from.owner, who, from.id));
+    if (!source.rights.has(Right::delete_messages) || !source.rights.has(Right::expunge)) {
+      return tl::unexpected(denied());
+    }
+  }
+  std::vector<MessageRecord> messages;
+  for (auto uid : uids) {
+    BULWARK_TRY_ASSIGN(auto message, load_message(src->db, from.id, uid));
+    if (message) messages.push_back(std::move(*message));
+  }
+  Copied out;
+  out.uid_validity = target.uid_validity;
+  {
+    Database::Transaction txn(dst->db);
+    BULWARK_TRY(txn.begin());
+    if (who.account_id() == to.owner) {
+      std::uint64_t adding = 0;
+      for (const auto& m : messages) adding += m.size;
+      if (!(is_move && src == dst)) BULWARK_TRY(check_quota(dst->db, who.quota_bytes(), adding));
+    }
+    for (const auto& m : messages) {
+      BULWARK_TRY_ASSIGN(auto inserted, insert_message(dst->db, to.id, flags_to_text(m.flags), m.internal_date, m.size,
+                                                       m.blob_id, m.structure));
+      out.uids.emplace_back(m.uid, inserted.uid);
+    }
+    if (is_move && src == dst) {
+      // Same database: the copy and the removal commit together.
+      BULWARK_TRY_ASSIGN(auto modseq, bump_modseq(src->db, from.id));
+      for (const auto& m : messages) {
+        BULWARK_TRY_ASSIGN(auto del, src->db.prepare("DELETE FROM message WHERE mailbox_id = ? AND uid = ?"));
+        BULWARK_TRY(del.bind(1, from.id).bind(2, m.uid).run());
+        BULWARK_TRY_ASSIGN(auto record, src->db.prepare("INSERT OR REPLACE INTO expunged(mailbox_id, uid, modseq) VALUES(?, ?, ?)"));
+        BULWARK_TRY(record.bind(1, from.id).bind(2, m.uid).bind(3, static_cast<std::int64_t>(modseq)).run());
+      }
+    }
+    BULWARK_TRY(txn.commit());
+  }
+  if (is_move && src != dst && !messages.empty()) {
+    // Different accounts: the copy is durable first, so a crash here duplicates, never loses.
+    Database::Transaction txn(src->db);
+    BULWARK_TRY(txn.begin());
+    BULWARK_TRY_ASSIGN(auto modseq, bump_modseq(src->db, from.id));
+    for (const auto& m : messages) {
+      BULWARK_TRY_ASSIGN(auto del, src->db.prepare("DELETE FROM message WHERE mailbox_id = ? AND uid = ?"));
+      BULWARK_TRY(del.bind(1, from.id).bind(2, m.uid).run());
+      BULWARK_TRY_ASSIGN(auto record, src->db.prepare("INSERT OR REPLACE INTO expunged(mailbox_id, uid, modseq) VALUES(?, ?, ?)"));
+      BULWARK_TRY(record.bind(1, from.id).bind(2, m.uid).bind(3, static_cast<std::int64_t>(modseq)).run());
+    }
+    BULWARK_TRY(txn.commit());
+  }
+  return out;
+}
+
+Result<Usage> SqliteMailStore::usage(const Principal& who) {
+  BULWARK_TRY_ASSIGN(auto adb, account_db(who.account_id(), true));
+  std::lock_guard lock(adb->mutex);
+  BULWARK_TRY_ASSIGN(auto used, used_bytes(adb->db));
+  return Usage{used, who.quota_bytes()};
+}
+
+}  // namespace bulwark::store::sqlite

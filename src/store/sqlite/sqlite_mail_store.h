@@ -1,0 +1,66 @@
+// MailStore on SQLite: one database per account (data_dir/accounts/<id>/mail.db), so that writes to different
+// accounts never wait on one lock or one file, plus the shared content-addressed BlobStore. The account id comes
+// from a Principal, DeliveryTarget or checked MailboxRef, never from a request string.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "store/blob_store.h"
+#include "store/mail_store.h"
+#include "store/sqlite/sqlite_db.h"
+
+namespace bulwark::store::sqlite {
+
+class SqliteMailStore final : public MailStore {
+ public:
+  SqliteMailStore(std::filesystem::path data_dir, std::shared_ptr<BlobStore> blobs);
+  ~SqliteMailStore() override;
+
+  Result<std::vector<MailboxInfo>> list_mailboxes(const Principal& who, AccountId owner) override;
+  Result<MailboxInfo> find_mailbox(const Principal& who, AccountId owner, std::string_view name) override;
+  Result<MailboxInfo> create_mailbox(const Principal& who, AccountId owner, std::string_view name,
+                                     SpecialUse role) override;
+  Status delete_mailbox(const Principal& who, MailboxRef mailbox) override;
+  Status rename_mailbox(const Principal& who, MailboxRef mailbox, std::string_view new_name) override;
+  Status set_subscribed(const Principal& who, MailboxRef mailbox, bool subscribed) override;
+  Status set_rights(const Principal& who, MailboxRef mailbox, AccountId grantee, Rights rights) override;
+
+  Result<BlobRef> store_blob(std::string_view content) override;
+  Result<Appended> append(const Principal& who, MailboxRef mailbox, const BlobRef& blob,
+                          const NewMessage& message) override;
+  Result<Appended> deliver(const DeliveryTarget& target, const BlobRef& blob, const NewMessage& message) override;
+  Result<std::vector<MessageRecord>> list_messages(const Principal& who, MailboxRef mailbox, std::uint32_t first_uid,
+                                                   std::uint32_t last_uid) override;
+  Result<std::string> read_message(const Principal& who, MailboxRef mailbox, std::uint32_t uid) override;
+  Result<std::vector<FlagChange>> update_flags(const Principal& who, MailboxRef mailbox,
+                                               std::span<const std::uint32_t> uids, FlagOp op,
+                                               const std::vector<std::string>& flags,
+                                               std::optional<std::uint64_t> unchanged_since,
+                                               std::vector<std::uint32_t>* failed) override;
+  Result<std::vector<std::uint32_t>> expunge(const Principal& who, MailboxRef mailbox,
+                                             std::optional<std::vector<std::uint32_t>> uids) override;
+  Result<Copied> copy(const Principal& who, MailboxRef from, std::span<const std::uint32_t> uids,
+                      MailboxRef to) override;
+  Result<Copied> move(const Principal& who, MailboxRef from, std::span<const std::uint32_t> uids,
+                      MailboxRef to) override;
+  Result<Usage> usage(const Principal& who) override;
+  Status provision(const Principal& who) override;
+
+  struct AccountDb;  // one account's connection and its lock (sqlite_mail_store.cpp)
+
+ private:
+  // Opens the owner's database. Creates it only when `create` (the owner itself asking).
+  Result<std::shared_ptr<AccountDb>> account_db(AccountId owner, bool create);
+  Result<Copied> copy_or_move(const Principal& who, MailboxRef from, std::span<const std::uint32_t> uids,
+                              MailboxRef to, bool move);
+
+  std::filesystem::path data_dir_;
+  std::shared_ptr<BlobStore> blobs_;
+  std::mutex pool_mutex_;
+  std::map<AccountId, std::shared_ptr<AccountDb>> pool_;
+};
+
+}  // namespace bulwark::store::sqlite
