@@ -23,6 +23,7 @@ struct ListenAddress {
   std::string host;  // numeric address: "127.0.0.1", "::1", "0.0.0.0"
   std::uint16_t port = 0;
   std::string to_string() const;
+  bool operator==(const ListenAddress&) const = default;
 };
 
 struct TlsConfig {

@@ -1,0 +1,140 @@
+#include "app/serve.h"
+
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "app/config_loader.h"
+#include "app/protocol_registry.h"
+#include "app/sandbox.h"
+#include "app/stores.h"
+#include "base/config_holder.h"
+#include "base/log.h"
+#include "net/server.h"
+#include "net/tls_manager.h"
+
+namespace bulwark::app {
+namespace {
+
+std::vector<std::filesystem::path> readable_paths(const Config& config, const net::CertificatePaths& certs) {
+  std::vector<std::filesystem::path> paths{certs.certificate, certs.private_key};
+  if (!config.source.empty()) paths.push_back(std::filesystem::absolute(config.source));
+  // What the libraries read at run time: DNS resolution, CA certificates (outbound TLS), time zones.
+  for (const char* p : {"/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/gai.conf", "/etc/ssl",
+                        "/usr/lib/ssl", "/usr/share/ca-certificates", "/usr/share/zoneinfo", "/etc/localtime",
+                        "/dev/urandom"}) {
+    paths.emplace_back(p);
+  }
+  return paths;
+}
+
+}  // namespace
+
+int config_check(const Config& config) {
+  std::printf("configuration: %s\n", config.source.empty() ? "(built-in defaults)" : config.source.c_str());
+  std::printf("data_dir: %s\nhostname: %s\n", config.data_dir.c_str(), config.hostname.c_str());
+  std::printf("tls: %s\n", config.tls.certificate.empty()
+                               ? "self-signed certificate generated into data_dir/tls on first start"
+                               : config.tls.certificate.c_str());
+  if (config.listen.empty()) std::printf("listen: nothing (no [listen] entries)\n");
+  for (const auto& [protocol, address] : config.listen) {
+    std::printf("listen: %-12s %s%s\n", std::string(protocol_name(protocol)).c_str(), address.to_string().c_str(),
+                is_implicit_tls(protocol) ? " (implicit TLS)" : "");
+  }
+  std::printf("configuration OK\n");
+  return 0;
+}
+
+int serve(Config config, const std::optional<std::filesystem::path>& config_file) {
+  spdlog::info("bulwark {} starting; configuration {}", BULWARK_VERSION,
+               config.source.empty() ? "(built-in defaults)" : config.source.string());
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) {
+    spdlog::error("cannot create data_dir {}: {}", config.data_dir.string(), ec.message());
+    return 1;
+  }
+  auto certs = net::ensure_certificate(config);
+  if (!certs) {
+    spdlog::error("{}", certs.error().detail);
+    return 1;
+  }
+  auto tls = std::make_shared<net::TlsManager>();
+  if (auto s = tls->load(*certs); !s) {
+    spdlog::error("{}", s.error().detail);
+    return 1;
+  }
+
+  // Stores open first (as root, if started so: drop_privileges then hands every file in data_dir to the
+  // service user), then listeners bind (ports below 1024 need root), then privileges go.
+  auto opened = open_stores(config);
+  if (!opened) {
+    spdlog::error("{}", opened.error().detail);
+    return 1;
+  }
+  Stores stores = std::move(*opened);
+  ConfigHolder live(config);
+  domain::auth::LoginThrottle throttle(config.auth);
+  protocol::Services services{*stores.directory, *stores.mail, throttle, live};
+
+  net::Server server(config, tls);
+  for (const auto& [protocol, address] : config.listen) {
+    auto handler = make_handler(protocol, services);
+    if (!handler) {
+      spdlog::warn("listen.{}: this build has no {} front-end yet; not listening on {}", protocol_name(protocol),
+                   protocol_name(protocol), address.to_string());
+      continue;
+    }
+    if (auto s = server.listen(protocol, address, handler); !s) {
+      spdlog::error("{}", s.error().detail);
+      return 1;
+    }
+  }
+  SandboxReport report;
+  if (auto s = drop_privileges(config.run_as_user, config.data_dir, report); !s) {
+    spdlog::error("{}", s.error().detail);
+    return 1;
+  }
+  if (auto s = restrict_filesystem({config.data_dir}, readable_paths(config, *certs), report); !s) {
+    spdlog::error("{}", s.error().detail);
+    return 1;
+  }
+  if (auto s = forbid_exec(report); !s) {
+    spdlog::error("{}", s.error().detail);
+    return 1;
+  }
+  for (const auto& line : report.active) spdlog::info("sandbox: {}", line);
+  for (const auto& line : report.inactive) spdlog::warn("sandbox: inactive: {}", line);
+  for (const auto& [protocol, address] : server.bound_addresses()) {
+    spdlog::info("listening: {} on {}", protocol_name(protocol), address);
+  }
+
+  auto reload = [&] {
+    if (!config_file) {
+      spdlog::info("reload: no configuration file; reloading certificates only");
+    } else {
+      auto next = load_config_file(*config_file);
+      if (!next) {
+        spdlog::error("reload failed, keeping the running configuration: {}", next.error().detail);
+        return;
+      }
+      if (next->listen != live.get()->listen || next->data_dir != live.get()->data_dir) {
+        spdlog::warn("reload: listeners and data_dir change only on restart");
+      }
+      (void)log::set_level(next->log_level);
+      server.set_limits(next->limits);
+      throttle.reconfigure(next->auth);
+      live.set(*next);
+    }
+    if (auto s = tls->load(*certs); !s) spdlog::error("reload: {}", s.error().detail);
+    else spdlog::info("reload: done");
+  };
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = config.threads ? config.threads : cores;
+  spdlog::info("ready: {} I/O threads, {} blocking threads", threads, std::max(2u, cores * 2));
+  server.run(threads, std::max(2u, cores * 2), reload);
+  spdlog::info("bulwark stopped");
+  return 0;
+}
+
+}  // namespace bulwark::app

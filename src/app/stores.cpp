@@ -1,0 +1,33 @@
+#include "app/stores.h"
+
+#include <sys/stat.h>
+
+#include "store/blob_fs/fs_blob_store.h"
+#include "store/sqlite/sqlite_directory.h"
+#include "store/sqlite/sqlite_mail_store.h"
+
+namespace bulwark::app {
+
+store::DirectoryPolicy directory_policy(const Config& config) {
+  store::DirectoryPolicy policy;
+  policy.hash_cost.memory_bytes = config.auth.hash_memory_bytes;
+  policy.hash_cost.passes = config.auth.hash_passes;
+  policy.recipient_delimiter = config.smtp.recipient_delimiter;
+  return policy;
+}
+
+Result<Stores> open_stores(const Config& config) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return fail(Errc::internal, "cannot create data_dir " + config.data_dir.string() + ": " + ec.message());
+  ::chmod(config.data_dir.c_str(), 0700);
+  BULWARK_TRY_ASSIGN(auto directory, store::sqlite::SqliteDirectory::open(config.data_dir, directory_policy(config)));
+  BULWARK_TRY_ASSIGN(auto blobs, store::blob_fs::FsBlobStore::open(config.data_dir));
+  Stores stores;
+  stores.directory = std::move(directory);
+  stores.mail = std::make_unique<store::sqlite::SqliteMailStore>(config.data_dir,
+                                                                 std::shared_ptr<store::BlobStore>(std::move(blobs)));
+  return stores;
+}
+
+}  // namespace bulwark::app

@@ -1,0 +1,63 @@
+// The async core: one process, an io_context run by one thread per core, one coroutine per connection on its
+// own strand, a separate pool for blocking calls, connection limits, and shutdown as one visible step:
+//   SIGTERM/SIGINT -> stop accepting -> every session is interrupted and says goodbye (421 / * BYE)
+//   -> after `grace` the rest are closed -> run() returns.
+// SIGHUP calls the reload callback (configuration, limits, log level, certificates).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "base/config.h"
+#include "base/result.h"
+#include "net/connection.h"
+#include "net/tls_manager.h"
+
+namespace bulwark::net {
+
+class Server {
+ public:
+  Server(const Config& config, std::shared_ptr<TlsManager> tls);
+  ~Server();
+
+  // Binds a listener (before privileges are dropped). The handler serves its connections.
+  [[nodiscard]] Status listen(Protocol protocol, const ListenAddress& address, std::shared_ptr<ProtocolHandler> handler);
+  // The port actually bound (useful when the configuration asked for port 0 in tests).
+  std::vector<std::pair<Protocol, std::string>> bound_addresses() const;
+
+  // Serves until SIGTERM/SIGINT (or stop()). `threads` I/O threads plus `blocking_threads` for blocking calls.
+  void run(unsigned threads, unsigned blocking_threads, std::function<void()> on_reload);
+  void stop();  // thread-safe: starts the shutdown
+  void set_limits(const LimitsConfig& limits);
+
+ private:
+  struct Listener;
+  awaitable<void> accept_loop(std::shared_ptr<Listener> listener);
+  awaitable<void> run_session(std::shared_ptr<Connection> connection, std::shared_ptr<ProtocolHandler> handler);
+  awaitable<void> refuse(std::shared_ptr<Connection> connection, std::string line);
+  awaitable<void> watch_signals();
+  awaitable<void> drain();
+  void begin_shutdown();
+  void forget(std::uint64_t id);
+
+  asio::io_context io_;
+  asio::thread_pool* blocking_ = nullptr;  // exists only while run() runs
+  std::shared_ptr<TlsManager> tls_;
+  std::shared_ptr<ConnectionLimiter> limiter_;
+  std::function<void()> on_reload_;
+  std::vector<std::shared_ptr<Listener>> listeners_;
+
+  std::mutex sessions_mutex_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> sessions_;
+  std::uint64_t next_id_ = 1;
+  bool stopping_ = false;
+
+  LimitsConfig limits_;
+  std::chrono::seconds grace_{10};
+};
+
+}  // namespace bulwark::net

@@ -1,0 +1,100 @@
+#include "net/stream.h"
+
+#include <openssl/ssl.h>
+
+namespace bulwark::net {
+
+using namespace asio::experimental::awaitable_operators;
+
+std::string_view io_error_name(IoError error) {
+  switch (error) {
+    case IoError::closed: return "connection closed";
+    case IoError::timeout: return "timeout";
+    case IoError::shutdown: return "server shutting down";
+    case IoError::failed: return "I/O error";
+  }
+  return "unknown";
+}
+
+Stream::Stream(tcp::socket socket) : socket_(std::move(socket)), timer_(socket_.get_executor()) {}
+
+Stream::~Stream() = default;
+
+void Stream::interrupt() {
+  interrupted_ = true;
+  timer_.cancel();
+}
+
+void Stream::close() {
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+template <class Op>
+awaitable<IoResult<std::size_t>> Stream::with_deadline(Op op, Clock::time_point deadline) {
+  if (interrupted_) co_return tl::unexpected(IoError::shutdown);
+  if (Clock::now() >= deadline) co_return tl::unexpected(IoError::timeout);
+  timer_.expires_at(deadline);
+  auto result = co_await (op() || timer_.async_wait(use_tuple));
+  if (result.index() == 1) {
+    // The timer finished first: either the deadline passed or interrupt() cancelled it.
+    co_return tl::unexpected(interrupted_ ? IoError::shutdown : IoError::timeout);
+  }
+  auto [ec, n] = std::get<0>(result);
+  if (interrupted_ && ec) co_return tl::unexpected(IoError::shutdown);
+  if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+      ec == asio::ssl::error::stream_truncated) {
+    co_return tl::unexpected(IoError::closed);
+  }
+  if (ec) co_return tl::unexpected(IoError::failed);
+  co_return n;
+}
+
+awaitable<IoResult<std::size_t>> Stream::read_some(asio::mutable_buffer buffer, Clock::time_point deadline) {
+  if (tls_) {
+    co_return co_await with_deadline([&] { return tls_->async_read_some(buffer, use_tuple); }, deadline);
+  }
+  co_return co_await with_deadline([&] { return socket_.async_read_some(buffer, use_tuple); }, deadline);
+}
+
+awaitable<IoStatus> Stream::write(std::string_view data, Clock::time_point deadline) {
+  // A write must complete even while shutting down, so the goodbye line reaches the client.
+  bool was_interrupted = interrupted_;
+  interrupted_ = false;
+  IoResult<std::size_t> result;
+  if (tls_) {
+    result = co_await with_deadline([&] { return asio::async_write(*tls_, asio::buffer(data), use_tuple); }, deadline);
+  } else {
+    result = co_await with_deadline([&] { return asio::async_write(socket_, asio::buffer(data), use_tuple); }, deadline);
+  }
+  interrupted_ = interrupted_ || was_interrupted;
+  if (!result) co_return tl::unexpected(result.error());
+  co_return IoStatus{};
+}
+
+awaitable<IoStatus> Stream::start_tls(std::shared_ptr<asio::ssl::context> context, Clock::time_point deadline) {
+  tls_context_ = std::move(context);
+  tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *tls_context_);
+  auto result = co_await with_deadline([this] { return handshake(); }, deadline);
+  if (!result) co_return tl::unexpected(result.error() == IoError::closed ? IoError::failed : result.error());
+  co_return IoStatus{};
+}
+
+awaitable<std::tuple<boost::system::error_code, std::size_t>> Stream::handshake() {
+  auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::server, use_tuple);
+  co_return std::tuple{ec, std::size_t{0}};
+}
+
+std::string Stream::tls_description() const {
+  if (!tls_) return {};
+  SSL* ssl = const_cast<asio::ssl::stream<tcp::socket&>&>(*tls_).native_handle();
+  std::string out = SSL_get_version(ssl);
+  if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl)) {
+    out += " with cipher ";
+    out += SSL_CIPHER_get_name(cipher);
+  }
+  return out;
+}
+
+}  // namespace bulwark::net

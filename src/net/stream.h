@@ -1,0 +1,63 @@
+// A client connection's byte stream: plain TCP that can be upgraded to TLS (STARTTLS) or is TLS from the first
+// byte. Every read and write has a deadline; expected network outcomes (EOF, reset, timeout, shutdown) are
+// values, never exceptions.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <tl/expected.hpp>
+
+#include "net/asio.h"
+
+namespace bulwark::net {
+
+enum class IoError {
+  closed,    // EOF or reset by the peer
+  timeout,   // the deadline passed
+  shutdown,  // the server is stopping: say goodbye and return
+  failed,    // any other error (TLS failure, ...)
+};
+std::string_view io_error_name(IoError error);
+
+template <class T>
+using IoResult = tl::expected<T, IoError>;
+using IoStatus = tl::expected<void, IoError>;
+
+class Stream {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit Stream(tcp::socket socket);
+  ~Stream();
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+  awaitable<IoResult<std::size_t>> read_some(asio::mutable_buffer buffer, Clock::time_point deadline);
+  awaitable<IoStatus> write(std::string_view data, Clock::time_point deadline);
+  // Server-side TLS handshake on this connection (implicit TLS, or after STARTTLS was answered).
+  awaitable<IoStatus> start_tls(std::shared_ptr<asio::ssl::context> context, Clock::time_point deadline);
+
+  bool is_tls() const { return tls_ != nullptr; }
+  // "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384", for Received: headers and logs.
+  std::string tls_description() const;
+  // Wakes a pending read or write with IoError::shutdown. Call on the stream's executor.
+  void interrupt();
+  void close();
+  tcp::socket& socket() { return socket_; }
+
+ private:
+  template <class Op>
+  awaitable<IoResult<std::size_t>> with_deadline(Op op, Clock::time_point deadline);
+  awaitable<std::tuple<boost::system::error_code, std::size_t>> handshake();
+
+  tcp::socket socket_;
+  std::shared_ptr<asio::ssl::context> tls_context_;  // kept alive while the stream uses it (SIGHUP may replace it)
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
+  asio::steady_timer timer_;
+  bool interrupted_ = false;
+};
+
+}  // namespace bulwark::net

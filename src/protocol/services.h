@@ -1,0 +1,19 @@
+// What every protocol front-end gets from the composition root (app/): the store interfaces (never a concrete
+// backend), the shared login throttle and the live configuration.
+#pragma once
+
+#include "base/config_holder.h"
+#include "domain/auth/login_throttle.h"
+#include "store/directory_store.h"
+#include "store/mail_store.h"
+
+namespace bulwark::protocol {
+
+struct Services {
+  store::DirectoryStore& directory;
+  store::MailStore& mail;
+  domain::auth::LoginThrottle& throttle;
+  ConfigHolder& config;
+};
+
+}  // namespace bulwark::protocol
