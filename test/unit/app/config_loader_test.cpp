@@ -1,0 +1,89 @@
+#include "app/config_loader.h"
+
+#include <gtest/gtest.h>
+
+namespace bulwark::app {
+namespace {
+
+TEST(ConfigLoader, EmptyFileGivesDefaults) {
+  auto config = load_config_text("").value();
+  EXPECT_EQ(config.hostname, "localhost");
+  EXPECT_TRUE(config.listen.empty());
+  EXPECT_EQ(config.limits.max_connections_per_ip, 50u);
+  EXPECT_EQ(config.limits.max_message_bytes, 50ULL << 20);
+}
+
+TEST(ConfigLoader, FullExample) {
+  auto config = load_config_text(R"(
+data_dir = "/var/lib/bulwark"
+hostname = "mail.example.org"
+user = "mail"
+log_level = "debug"
+threads = 4
+[listen]
+smtp = "0.0.0.0:25"
+submissions = "[::1]:465"
+imap = "127.0.0.1:143"
+[tls]
+certificate = "/etc/ssl/mail.pem"
+private_key = "/etc/ssl/mail.key"
+[limits]
+max_connections = 500
+idle_timeout = "10m"
+max_message_size = "25M"
+[auth]
+ban_time = "1h"
+hash_memory = "32M"
+[smtp]
+bare_line_ending = "normalize"
+)").value();
+  EXPECT_EQ(config.data_dir, "/var/lib/bulwark");
+  EXPECT_EQ(config.run_as_user, "mail");
+  EXPECT_EQ(config.threads, 4u);
+  ASSERT_EQ(config.listen.size(), 3u);
+  EXPECT_EQ(config.listen.at(Protocol::smtp).port, 25);
+  EXPECT_EQ(config.listen.at(Protocol::submissions).host, "::1");
+  EXPECT_EQ(config.limits.max_connections, 500u);
+  EXPECT_EQ(config.limits.idle_timeout, std::chrono::seconds(600));
+  EXPECT_EQ(config.limits.max_message_bytes, 25ULL << 20);
+  EXPECT_EQ(config.auth.ban_time, std::chrono::seconds(3600));
+  EXPECT_EQ(config.auth.hash_memory_bytes, 32ULL << 20);
+  EXPECT_EQ(config.smtp.bare_line_ending, "normalize");
+}
+
+TEST(ConfigLoader, ErrorsNameTheKeyAndReason) {
+  struct Row {
+    const char* toml;
+    const char* expected;
+  } rows[] = {
+      {"dta_dir = \"x\"", "dta_dir: unknown key"},
+      {"[listen]\nsmpt = \"127.0.0.1:25\"", "listen.smpt: unknown key"},
+      {"[listen]\nsmtp = \"127.0.0.1\"", "listen.smtp: expected"},
+      {"[listen]\nsmtp = \"127.0.0.1:99999\"", "listen.smtp: port must be 1-65535"},
+      {"[listen]\nsmtp = \"localhost:25\"", "listen.smtp: the address must be numeric"},
+      {"[listen]\nsmtp = \"127.0.0.1:25\"\nimap = \"127.0.0.1:25\"", "also used by"},
+      {"[limits]\nmax_connections = \"many\"", "limits.max_connections: expected an integer"},
+      {"[limits]\nmax_connections = 0", "limits.max_connections: must be between"},
+      {"[limits]\nidle_timeout = \"5 years\"", "limits.idle_timeout"},
+      {"[limits]\nmax_message_size = \"12X\"", "limits.max_message_size: unknown size suffix"},
+      {"[tls]\ncertificate = \"/a.pem\"", "tls: set both"},
+      {"log_level = \"loud\"", "log_level: must be one of"},
+      {"[smtp]\nbare_line_ending = \"maybe\"", "smtp.bare_line_ending"},
+      {"listen = 5", "listen: expected a table"},
+      {"hostname = ", "config:"},
+  };
+  for (const auto& row : rows) {
+    auto result = load_config_text(row.toml, "test.toml");
+    ASSERT_FALSE(result) << row.toml;
+    EXPECT_NE(result.error().detail.find(row.expected), std::string::npos)
+        << row.toml << " -> " << result.error().detail;
+  }
+}
+
+TEST(ConfigLoader, RelativePathsAreRelativeToTheFile) {
+  auto config = load_config_text("data_dir = \"data\"", "/etc/bulwark/bulwark.toml").value();
+  EXPECT_EQ(config.data_dir, "/etc/bulwark/data");
+}
+
+}  // namespace
+}  // namespace bulwark::app
