@@ -91,9 +91,12 @@ void CommandFramer::reset_command() {
 void CommandFramer::remember_tag(std::string_view line) {
   if (is_tag_known_) return;
   is_tag_known_ = true;
+  // A tag counts only when a SP follows it within the first bytes, so a line cut short (too long, still
+  // arriving) yields the same tag as the whole line.
+  const std::size_t max_tag = std::min(kMaxTagBytes, limits_.max_line_bytes);
   std::size_t n = 0;
-  while (n < line.size() && n < 256 && is_tag_char(line[n])) ++n;
-  if (n > 0 && n < 256 && (n == line.size() || line[n] == ' ')) command_.tag.assign(line.substr(0, n));
+  while (n < line.size() && n <= max_tag && is_tag_char(line[n])) ++n;
+  if (n > 0 && n <= max_tag && n < line.size() && line[n] == ' ') command_.tag.assign(line.substr(0, n));
 }
 
 FrameEvent CommandFramer::fail(FrameErrorKind kind) {

@@ -28,6 +28,7 @@
 namespace bulwark::parse::imap {
 
 inline constexpr std::size_t kLiteralMinusMaxBytes = 4096;  // RFC 7888 4: LITERAL- non-sync literal cap
+inline constexpr std::size_t kMaxTagBytes = 255;             // longer tags are not recognized
 
 struct Limits {
   std::size_t max_line_bytes = 64 * 1024;                 // per line, outside literals
@@ -46,7 +47,7 @@ struct LiteralSpan {
 };
 
 struct FramedCommand {
-  std::string tag;   // empty when the first token is not a valid tag
+  std::string tag;   // empty unless the line starts with a valid tag (at most kMaxTagBytes) and a SP
   std::string text;  // the whole command, lines joined by CRLF, literal bytes inline, no final CRLF
   std::vector<LiteralSpan> literals;
 };

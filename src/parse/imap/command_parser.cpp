@@ -90,7 +90,7 @@ bool is_tag_char(char c) { return is_astring_char(c) && c != '+'; }
 std::string_view extract_tag(std::string_view text) noexcept {
   std::size_t n = 0;
   while (n < text.size() && is_tag_char(text[n])) ++n;
-  if (n == 0 || (n < text.size() && text[n] != ' ' && text[n] != '\r')) return {};
+  if (n == 0 || n > kMaxTagBytes || (n < text.size() && text[n] != ' ')) return {};
   return text.substr(0, n);
 }
 
