@@ -9,8 +9,6 @@
 namespace bulwark::parse::mime {
 namespace {
 
-constexpr std::size_t kMaxSection = 999;
-
 bool is_token_char(char c) {  // RFC 2045 5.1 token, 8-bit allowed for tolerance
   if (static_cast<unsigned char>(c) <= 32 || c == 127) return false;
   return std::strchr("()<>@,;:\\\"/[]?=", c) == nullptr;
@@ -24,7 +22,7 @@ void skip_cfws(std::string_view s, std::size_t& pos) {
     } else if (s[pos] == '(') {
       int depth = 0;
       for (; pos < s.size(); ++pos) {
-        if (s[pos] == '\\') {
+        if (s[pos] == '\\' && pos + 1 < s.size()) {
           ++pos;
         } else if (s[pos] == '(') {
           ++depth;
