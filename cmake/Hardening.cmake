@@ -1,11 +1,14 @@
 # Warnings as errors and hardened code generation (issue: foundation, point 1).
-add_compile_options(-Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Wformat=2 -Wformat-security)
+add_compile_options(-Wall -Wextra -Wpedantic -Wnon-virtual-dtor -Wformat=2 -Wformat-security)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  add_compile_options(-Wshadow=local)
+endif()
 if(BULWARK_WERROR)
   add_compile_options(-Werror)
 endif()
 if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
-  # Asio/Boost headers trip these under clang 14 only; they are not ours.
-  add_compile_options(-Wno-unused-private-field -Wno-deprecated-builtins)
+  # Asio/Boost headers trip this under clang 14 only; it is not ours.
+  add_compile_options(-Wno-unused-private-field)
 endif()
 
 set(CMAKE_POSITION_INDEPENDENT_CODE ON)
@@ -24,4 +27,10 @@ if(BULWARK_SANITIZE)
   endif()
   add_compile_options(${BULWARK_SAN_FLAGS})
   add_link_options(${BULWARK_SAN_FLAGS})
+endif()
+
+if(BULWARK_FUZZ)
+  # Coverage instrumentation on every library, so libFuzzer sees inside the parsers, not just the entry point.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=function -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
 endif()

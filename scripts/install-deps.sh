@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything Bulwark needs to build and test, from Debian 12's own packages. Idempotent.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev git
+  # libraries (Boost 1.81, not Debian's default 1.74: see ../shared/design/toolchain-notes.md)
+  libboost1.81-dev libboost-json1.81-dev libssl-dev libsqlite3-dev libsodium-dev libseccomp-dev libidn2-dev
+  libtomlplusplus-dev libcli11-dev libexpected-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev
+  libbenchmark-dev
+  # test clients and tools
+  python3 python3-pytest swaks curl openssl sqlite3 passwd
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
