@@ -1,5 +1,6 @@
 #include "parse/smtp/smtp_command.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -37,7 +38,10 @@ bool has_8bit(std::string_view text) noexcept {
 
 // The whole line: no CTL anywhere (RFC 5321 4.1.1 commands are printable US-ASCII), UTF-8 well-formed.
 Status check_line(std::string_view line, const CommandLimits& limits) {
-  if (line.size() > limits.max_line) return fail(Errc::too_big, "line too long");
+  const bool is_auth = parse_verb(line) == Verb::auth;
+  if (line.size() > (is_auth ? std::max(limits.max_line, limits.max_auth_line) : limits.max_line)) {
+    return fail(Errc::too_big, "line too long");
+  }
   bool eight_bit = false;
   for (char c : line) {
     if (c == '\0') return syntax("NUL character in command");

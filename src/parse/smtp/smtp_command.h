@@ -7,7 +7,7 @@
 // because real clients send it; otherwise single SPs separate the elements exactly as the grammar says.
 //
 // Errors (detail is written for the client; the session maps codes in its reply table):
-//   Errc::too_big           the line exceeds CommandLimits::max_line              (500 5.5.6, RFC 5321 4.5.3.1.4)
+//   Errc::too_big           the line exceeds max_line (max_auth_line for AUTH)    (500 5.5.6, RFC 5321 4.5.3.1.4)
 //   Errc::invalid_syntax    unknown verb, bad arguments, duplicate parameters, NUL/control bytes, bad UTF-8
 //                           (500 5.5.2 when parse_verb() also fails, else 501 5.5.4)
 //   Errc::invalid_argument  an unknown MAIL/RCPT parameter; the detail names it   (555 5.5.4, RFC 5321 4.1.1.11)
@@ -37,6 +37,8 @@ struct CommandLimits {
   // RFC 5321 4.5.3.1.4: 512 octets for the command line, plus the allowance for extension parameters
   // (RFC 1869 and successors let each extension add to it). Excludes the CRLF.
   std::size_t max_line = 512 + 512;
+  // RFC 4954 4: an AUTH line with an initial response may be up to 12288 octets (excluding the CRLF here).
+  std::size_t max_auth_line = 12288;
 };
 
 struct CommandContext {

@@ -56,7 +56,7 @@ bool is_valid_utf8(std::string_view text) noexcept;
 
 // RFC 3461 4: xtext = *( xchar / hexchar ). With allow_utf8 (RFC 6531/6533) raw UTF8-non-ascii passes through.
 // The decoded value must be printable: a control character after decoding is an error (it would be echoed
-// into DSNs and logs).
+// into DSNs and logs), and a decoded 8-bit octet needs allow_utf8 and must leave well-formed UTF-8.
 Result<std::string> decode_xtext(std::string_view text, bool allow_utf8);
 
 }  // namespace bulwark::parse::smtp::detail

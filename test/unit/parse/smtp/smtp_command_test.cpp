@@ -235,6 +235,17 @@ TEST(CommandLimits, MaxLineIsInclusive) {
   EXPECT_TRUE(parse_command("NOOP hello", CommandLimits{10}));
 }
 
+TEST(CommandLimits, AuthLineMayBeLonger) {
+  // RFC 4954 4: 12288 octets for AUTH with an initial response (e.g. XOAUTH2 tokens).
+  const std::string token(12288 - 13, 'A');
+  auto command = parse_command("AUTH XOAUTH2 " + token);
+  ASSERT_TRUE(command) << command.error().detail;
+  EXPECT_EQ(std::get<Auth>(command->argument).initial_response, token);
+  EXPECT_EQ(parse_command("AUTH XOAUTH2 " + token + "A").error().code, Errc::too_big);
+  EXPECT_EQ(parse_command("NOOP " + token).error().code, Errc::too_big);
+  EXPECT_EQ(parse_command("AUTH PLAIN " + token, CommandLimits{1024, 100}).error().code, Errc::too_big);
+}
+
 // --- arguments of each verb -------------------------------------------------------------------------------
 
 TEST(Hello, KeepsDomainAsSent) {
