@@ -96,6 +96,30 @@ struct Usage {
   std::uint64_t limit_bytes = 0;  // 0: no limit
 };
 
+// The counters of a mailbox that change with every write, cheap to read (IMAP NOOP/IDLE polling).
+struct MailboxState {
+  std::uint32_t uid_validity = 0;
+  std::uint32_t uid_next = 1;
+  std::uint64_t highest_modseq = 1;
+  std::uint32_t messages = 0;
+  bool operator==(const MailboxState&) const = default;
+};
+
+// A message's uid, modseq and flags, without its body or structure.
+struct MessageFlags {
+  std::uint32_t uid = 0;
+  std::uint64_t modseq = 0;
+  std::vector<std::string> flags;
+  bool operator==(const MessageFlags&) const = default;
+};
+
+// What changed in a mailbox after a modseq (RFC 7162 3.1 CONDSTORE, 3.2 QRESYNC), read in one snapshot.
+struct MailboxChanges {
+  MailboxState state;
+  std::vector<MessageFlags> changed;    // messages whose modseq is above `since` (new or re-flagged), uid order
+  std::vector<std::uint32_t> expunged;  // uids expunged with a modseq above `since`, uid order
+};
+
 class MailStore {
  public:
   virtual ~MailStore() = default;
@@ -150,6 +174,19 @@ class MailStore {
   [[nodiscard]] virtual Result<Copied> move(const Principal& who, MailboxRef from, std::span<const std::uint32_t> uids,
                                             MailboxRef to) = 0;
   [[nodiscard]] virtual Result<Usage> usage(const Principal& who) = 0;
+
+  // --- change tracking (IMAP sessions; additive, so a backend without it reports unavailable) ---
+  // The mailbox's counters (right r).
+  [[nodiscard]] virtual Result<MailboxState> mailbox_state(const Principal& who, MailboxRef mailbox) {
+    (void)who, (void)mailbox;
+    return fail(Errc::unavailable, "change tracking is not implemented by this backend");
+  }
+  // Messages changed and uids expunged after modseq `since` (right r); since = 0 lists every message.
+  [[nodiscard]] virtual Result<MailboxChanges> changes_since(const Principal& who, MailboxRef mailbox,
+                                                             std::uint64_t since) {
+    (void)who, (void)mailbox, (void)since;
+    return fail(Errc::unavailable, "change tracking is not implemented by this backend");
+  }
 
   // Creates the account's storage and default mailboxes if missing. Idempotent.
   [[nodiscard]] virtual Status provision(const Principal& who) = 0;

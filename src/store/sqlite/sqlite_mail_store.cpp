@@ -670,4 +670,57 @@ Result<Usage> SqliteMailStore::usage(const Principal& who) {
   return Usage{used, who.quota_bytes()};
 }
 
+namespace {
+
+Result<MailboxState> read_state(Database& db, std::int64_t mailbox_id) {
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare(
+      "SELECT uid_validity, uid_next, highest_modseq, (SELECT count(*) FROM message WHERE mailbox_id = ?1) "
+      "FROM mailbox WHERE id = ?1"));
+  BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, mailbox_id).step());
+  if (!row) return tl::unexpected(no_mailbox());
+  MailboxState state;
+  state.uid_validity = static_cast<std::uint32_t>(stmt.column_int(0));
+  state.uid_next = static_cast<std::uint32_t>(stmt.column_int(1));
+  state.highest_modseq = static_cast<std::uint64_t>(stmt.column_int(2));
+  state.messages = static_cast<std::uint32_t>(stmt.column_int(3));
+  return state;
+}
+
+}  // namespace
+
+Result<MailboxState> SqliteMailStore::mailbox_state(const Principal& who, MailboxRef mailbox) {
+  BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
+  std::lock_guard lock(adb->mutex);
+  BULWARK_TRY(require(adb->db, mailbox.owner, who, mailbox.id, Right::read));
+  return read_state(adb->db, mailbox.id);
+}
+
+Result<MailboxChanges> SqliteMailStore::changes_since(const Principal& who, MailboxRef mailbox, std::uint64_t since) {
+  BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
+  std::lock_guard lock(adb->mutex);
+  BULWARK_TRY(require(adb->db, mailbox.owner, who, mailbox.id, Right::read));
+  MailboxChanges out;
+  BULWARK_TRY_ASSIGN(out.state, read_state(adb->db, mailbox.id));
+  if (since >= out.state.highest_modseq) return out;
+  BULWARK_TRY_ASSIGN(auto changed, adb->db.prepare(
+      "SELECT uid, modseq, flags FROM message WHERE mailbox_id = ? AND modseq > ? ORDER BY uid"));
+  changed.bind(1, mailbox.id).bind(2, static_cast<std::int64_t>(since));
+  for (;;) {
+    BULWARK_TRY_ASSIGN(bool row, changed.step());
+    if (!row) break;
+    out.changed.push_back(MessageFlags{static_cast<std::uint32_t>(changed.column_int(0)),
+                                       static_cast<std::uint64_t>(changed.column_int(1)),
+                                       text_to_flags(changed.column_text(2))});
+  }
+  BULWARK_TRY_ASSIGN(auto expunged, adb->db.prepare(
+      "SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid"));
+  expunged.bind(1, mailbox.id).bind(2, static_cast<std::int64_t>(since));
+  for (;;) {
+    BULWARK_TRY_ASSIGN(bool row, expunged.step());
+    if (!row) break;
+    out.expunged.push_back(static_cast<std::uint32_t>(expunged.column_int(0)));
+  }
+  return out;
+}
+
 }  // namespace bulwark::store::sqlite

@@ -47,6 +47,8 @@ class SqliteMailStore final : public MailStore {
   Result<Copied> move(const Principal& who, MailboxRef from, std::span<const std::uint32_t> uids,
                       MailboxRef to) override;
   Result<Usage> usage(const Principal& who) override;
+  Result<MailboxState> mailbox_state(const Principal& who, MailboxRef mailbox) override;
+  Result<MailboxChanges> changes_since(const Principal& who, MailboxRef mailbox, std::uint64_t since) override;
   Status provision(const Principal& who) override;
 
   struct AccountDb;  // one account's connection and its lock (sqlite_mail_store.cpp)

@@ -1,0 +1,94 @@
+// The store calls IMAP sessions use to keep their view of a selected mailbox current: mailbox_state() and
+// changes_since() (RFC 7162 CONDSTORE/QRESYNC, NOOP/IDLE polling), with the same rights checks as the rest.
+#include "store_fixture.h"
+
+namespace bulwark::store {
+namespace {
+
+class MailStoreImapTest : public StoreFixture {
+ protected:
+  void SetUp() override {
+    StoreFixture::SetUp();
+    alice_ = std::make_unique<Principal>(login("alice@example.org"));
+    bob_ = std::make_unique<Principal>(login("bob@example.org"));
+  }
+  std::unique_ptr<Principal> alice_;
+  std::unique_ptr<Principal> bob_;
+};
+
+TEST_F(MailStoreImapTest, StateFollowsAppendsFlagsAndExpunges) {
+  auto inbox = mailbox(*alice_, "INBOX");
+  auto empty = mail_->mailbox_state(*alice_, inbox.ref).value();
+  EXPECT_EQ(empty.messages, 0u);
+  EXPECT_EQ(empty.uid_next, 1u);
+  EXPECT_EQ(empty.uid_validity, inbox.uid_validity);
+  put(*alice_, "INBOX", "a");
+  auto second = put(*alice_, "INBOX", "b");
+  auto state = mail_->mailbox_state(*alice_, inbox.ref).value();
+  EXPECT_EQ(state.messages, 2u);
+  EXPECT_EQ(state.uid_next, 3u);
+  EXPECT_EQ(state.highest_modseq, second.modseq);
+  std::vector<std::uint32_t> one{1};
+  ASSERT_TRUE(mail_->update_flags(*alice_, inbox.ref, one, FlagOp::add, {"\\Deleted"}, {}, nullptr));
+  ASSERT_TRUE(mail_->expunge(*alice_, inbox.ref, std::nullopt));
+  auto after = mail_->mailbox_state(*alice_, inbox.ref).value();
+  EXPECT_EQ(after.messages, 1u);
+  EXPECT_EQ(after.uid_next, 3u);  // UIDs are never reused
+  EXPECT_GT(after.highest_modseq, state.highest_modseq + 1);
+}
+
+TEST_F(MailStoreImapTest, ChangesSinceReportsNewChangedAndExpunged) {
+  auto ref = mailbox(*alice_, "INBOX").ref;
+  put(*alice_, "INBOX", "a");
+  put(*alice_, "INBOX", "b", {"\\Flagged"});
+  auto all = mail_->changes_since(*alice_, ref, 0).value();
+  ASSERT_EQ(all.changed.size(), 2u);
+  EXPECT_EQ(all.changed[0].uid, 1u);
+  EXPECT_EQ(all.changed[1].flags, (std::vector<std::string>{"\\Flagged"}));
+  EXPECT_TRUE(all.expunged.empty());
+  const auto mark = all.state.highest_modseq;
+  EXPECT_TRUE(mail_->changes_since(*alice_, ref, mark)->changed.empty());
+
+  std::vector<std::uint32_t> first{1};
+  ASSERT_TRUE(mail_->update_flags(*alice_, ref, first, FlagOp::add, {"\\Seen"}, {}, nullptr));
+  put(*alice_, "INBOX", "c");
+  std::vector<std::uint32_t> second{2};
+  ASSERT_TRUE(mail_->update_flags(*alice_, ref, second, FlagOp::add, {"\\Deleted"}, {}, nullptr));
+  ASSERT_TRUE(mail_->expunge(*alice_, ref, std::nullopt));
+  auto changes = mail_->changes_since(*alice_, ref, mark).value();
+  ASSERT_EQ(changes.changed.size(), 2u);
+  EXPECT_EQ(changes.changed[0].uid, 1u);
+  EXPECT_EQ(changes.changed[0].flags, (std::vector<std::string>{"\\Seen"}));
+  EXPECT_EQ(changes.changed[1].uid, 3u);
+  EXPECT_EQ(changes.expunged, (std::vector<std::uint32_t>{2}));
+  EXPECT_EQ(changes.state.messages, 2u);
+  EXPECT_TRUE(mail_->changes_since(*alice_, ref, changes.state.highest_modseq)->changed.empty());
+}
+
+TEST_F(MailStoreImapTest, MoveRecordsExpungedInTheSource) {
+  auto inbox = mailbox(*alice_, "INBOX").ref;
+  auto archive = mailbox(*alice_, "Archive").ref;
+  put(*alice_, "INBOX", "a");
+  auto mark = mail_->mailbox_state(*alice_, inbox).value().highest_modseq;
+  std::vector<std::uint32_t> uids{1};
+  ASSERT_TRUE(mail_->move(*alice_, inbox, uids, archive));
+  auto changes = mail_->changes_since(*alice_, inbox, mark).value();
+  EXPECT_EQ(changes.expunged, (std::vector<std::uint32_t>{1}));
+  EXPECT_EQ(changes.state.messages, 0u);
+  EXPECT_EQ(mail_->changes_since(*alice_, archive, 0)->changed.size(), 1u);
+}
+
+TEST_F(MailStoreImapTest, OthersNeedTheReadRight) {
+  auto ref = mailbox(*alice_, "INBOX").ref;
+  put(*alice_, "INBOX", "a");
+  EXPECT_EQ(mail_->mailbox_state(*bob_, ref).error().code, Errc::not_found);
+  EXPECT_EQ(mail_->changes_since(*bob_, ref, 0).error().code, Errc::not_found);
+  ASSERT_TRUE(mail_->set_rights(*alice_, ref, bob_->account_id(), Rights().with(Right::lookup)));
+  EXPECT_EQ(mail_->mailbox_state(*bob_, ref).error().code, Errc::permission_denied);
+  ASSERT_TRUE(mail_->set_rights(*alice_, ref, bob_->account_id(), Rights().with(Right::lookup).with(Right::read)));
+  EXPECT_EQ(mail_->mailbox_state(*bob_, ref)->messages, 1u);
+  EXPECT_EQ(mail_->changes_since(*bob_, ref, 0)->changed.size(), 1u);
+}
+
+}  // namespace
+}  // namespace bulwark::store
