@@ -1,6 +1,7 @@
 // bulwark: one binary for the server and its administration. See README.md for every command.
 #include <sys/stat.h>
 
+#include <csignal>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -39,6 +40,7 @@ std::optional<bulwark::Config> load_config(const std::string& flag, bool quiet,
 
 int main(int argc, char** argv) {
   ::umask(077);  // mail, keys and databases are nobody else's business
+  std::signal(SIGPIPE, SIG_IGN);  // a peer that vanishes mid-write is an error value, not a process exit
   CLI::App app{"Bulwark: mail and calendar server"};
   app.set_version_flag("--version", std::string("bulwark ") + BULWARK_VERSION);
   std::string config_flag;

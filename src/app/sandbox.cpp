@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <seccomp.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -58,10 +59,14 @@ Status drop_privileges(const std::string& user, const std::filesystem::path& dat
   }
   uid_t uid = pw->pw_uid;
   gid_t gid = pw->pw_gid;
-  // The data directory must belong to the service user; files the admin CLI made as root are handed over too.
+  // Everything in the data directory must belong to the service user: the stores were opened as root just
+  // before (SQLite may have created -wal/-shm files). Only entries owned by someone else are changed.
+  // (This walks data_dir at every start; see docs/operations.md.)
   std::error_code ec;
   for (auto it = std::filesystem::recursive_directory_iterator(data_dir, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) == 0 && st.st_uid == uid && st.st_gid == gid) continue;
     if (::lchown(it->path().c_str(), uid, gid) != 0) {
       return fail(Errc::internal, "cannot chown " + it->path().string() + ": " + std::strerror(errno));
     }
