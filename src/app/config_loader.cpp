@@ -217,6 +217,7 @@ Table root_handlers() {
                     }},
                    {"enforce_sender", BOOL_FIELD(smtp.enforce_sender)},
                    {"recipient_delimiter", string_field([](Config& c) -> std::string& { return c.smtp.recipient_delimiter; })},
+                   {"max_messages_per_minute_per_ip", INT_FIELD(smtp.max_messages_per_minute_per_ip, 0, 1000000)},
                })},
   };
 }

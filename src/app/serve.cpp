@@ -82,7 +82,7 @@ int serve(Config config, const std::optional<std::filesystem::path>& config_file
   Stores stores = std::move(*opened);
   ConfigHolder live(config);
   domain::auth::LoginThrottle throttle(config.auth);
-  protocol::Services services{*stores.directory, *stores.mail, throttle, live};
+  protocol::Services services{*stores.directory, *stores.mail, *stores.queue, throttle, live};
 
   net::Server server(config, tls);
   for (const auto& [protocol, address] : config.listen) {

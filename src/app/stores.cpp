@@ -5,6 +5,7 @@
 #include "store/blob_fs/fs_blob_store.h"
 #include "store/sqlite/sqlite_directory.h"
 #include "store/sqlite/sqlite_mail_store.h"
+#include "store/sqlite/sqlite_queue_store.h"
 
 namespace bulwark::app {
 
@@ -23,7 +24,9 @@ Result<Stores> open_stores(const Config& config) {
   ::chmod(config.data_dir.c_str(), 0700);
   BULWARK_TRY_ASSIGN(auto directory, store::sqlite::SqliteDirectory::open(config.data_dir, directory_policy(config)));
   BULWARK_TRY_ASSIGN(auto blobs, store::blob_fs::FsBlobStore::open(config.data_dir));
+  BULWARK_TRY_ASSIGN(auto queue, store::sqlite::SqliteQueueStore::open(config.data_dir));
   Stores stores;
+  stores.queue = std::move(queue);
   stores.directory = std::move(directory);
   stores.mail = std::make_unique<store::sqlite::SqliteMailStore>(config.data_dir,
                                                                  std::shared_ptr<store::BlobStore>(std::move(blobs)));

@@ -8,12 +8,14 @@
 #include "base/result.h"
 #include "store/directory_store.h"
 #include "store/mail_store.h"
+#include "store/queue_store.h"
 
 namespace bulwark::app {
 
 struct Stores {
   std::unique_ptr<store::DirectoryStore> directory;
   std::unique_ptr<store::MailStore> mail;
+  std::unique_ptr<store::QueueStore> queue;
 };
 
 [[nodiscard]] Result<Stores> open_stores(const Config& config);

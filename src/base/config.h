@@ -61,6 +61,8 @@ struct SmtpConfig {
   // Submission: MAIL FROM and From: must be one of the user's own addresses or aliases.
   bool enforce_sender = true;
   std::string recipient_delimiter = "+";
+  // Messages (MAIL commands) one client IP may start per minute on one SMTP listener; 0: no limit.
+  unsigned max_messages_per_minute_per_ip = 120;
 };
 
 struct Config {

@@ -6,12 +6,14 @@
 #include "domain/auth/login_throttle.h"
 #include "store/directory_store.h"
 #include "store/mail_store.h"
+#include "store/queue_store.h"
 
 namespace bulwark::protocol {
 
 struct Services {
   store::DirectoryStore& directory;
   store::MailStore& mail;
+  store::QueueStore& queue;  // outbound and retry queue (SMTP writes, src/delivery/ reads)
   domain::auth::LoginThrottle& throttle;
   ConfigHolder& config;
 };

@@ -1,0 +1,119 @@
+// RFC 5321 4.1.1.3 RCPT TO. A local domain's recipient is resolved through the directory (accounts, aliases,
+// plus-addressing, catch-all): unknown is 550 5.1.1. Another domain is relaying: allowed only after AUTH
+// (otherwise 550 5.7.1), and such recipients go to the outbound queue, as do alias targets on other domains.
+// NOTIFY/ORCPT (RFC 3461) are kept with the queued recipient. At most limits.max_recipients (452 4.5.3).
+// With SIZE= on MAIL, a recipient whose whole quota is smaller than the message is refused here (552 5.2.2).
+#include <algorithm>
+
+#include "base/log.h"
+#include "net/blocking.h"
+#include "protocol/smtp/smtp_session.h"
+
+namespace bulwark::protocol::smtp {
+namespace {
+
+struct RcptLookup {
+  bool is_local = false;
+  std::optional<Error> error;
+  std::optional<store::Resolution> resolution;
+};
+
+RcptLookup lookup_recipient(store::DirectoryStore& directory, const std::string& domain, const std::string& address,
+                            bool is_literal) {
+  RcptLookup out;
+  if (is_literal) return out;  // an address literal is never one of our domains
+  auto local = directory.is_local_domain(domain);
+  if (!local) {
+    out.error = local.error();
+    return out;
+  }
+  out.is_local = *local;
+  if (!out.is_local) return out;
+  auto resolved = directory.resolve(address);
+  if (!resolved) out.error = resolved.error();
+  else out.resolution = std::move(*resolved);
+  return out;
+}
+
+std::string notify_text(const std::optional<parse::smtp::Notify>& notify) {
+  if (!notify) return {};
+  if (notify->never) return "NEVER";
+  std::string out;
+  auto add = [&](bool on, const char* word) {
+    if (!on) return;
+    if (!out.empty()) out += ',';
+    out += word;
+  };
+  add(notify->success, "SUCCESS");
+  add(notify->failure, "FAILURE");
+  add(notify->delay, "DELAY");
+  return out;
+}
+
+}  // namespace
+
+net::awaitable<void> SmtpSession::on_rcpt(parse::smtp::RcptTo rcpt) {
+  if (!transaction_) { queue(replies::bad_sequence("Need MAIL command")); co_return co_await flush(); }
+  if (transaction_->chunks) { queue(replies::bad_sequence("RCPT not allowed after BDAT")); co_return co_await flush(); }
+  if (transaction_->recipients.size() >= config_->limits.max_recipients) {
+    { queue(replies::too_many_recipients()); co_return co_await flush(); }
+  }
+  const auto& mailbox = rcpt.forward_path;
+  std::string domain = mailbox.is_bare_postmaster() ? config_->hostname : mailbox.domain;
+  std::string address = mailbox.unquoted_local_part() + "@" + domain;
+  std::string shown = log::sanitize(mailbox.is_bare_postmaster() ? address : mailbox.to_string());
+
+  auto lookup = [&directory = services_.directory, domain, address, literal = mailbox.is_address_literal()]() {
+    return lookup_recipient(directory, domain, address, literal);
+  };
+  auto found = co_await net::run_blocking(connection_->blocking, std::move(lookup));
+  if (found.error && found.error->code != Errc::not_found && found.error->code != Errc::invalid_argument) {
+    connection_->log.error("RCPT <{}>: directory: {}", shown, found.error->detail);
+    { queue(replies::temporary_failure()); co_return co_await flush(); }
+  }
+  store::QueueRecipient queued;
+  queued.notify = notify_text(rcpt.parameters.notify);
+  if (rcpt.parameters.orcpt) queued.orcpt = rcpt.parameters.orcpt->address_type + ";" + rcpt.parameters.orcpt->address;
+
+  if (!found.is_local && !found.error) {
+    if (!principal_) {
+      connection_->log.info("relay denied for <{}>", shown);
+      { queue(replies::relay_denied()); co_return co_await flush(); }
+    }
+    queued.address = mailbox.to_string();
+    transaction_->remote.push_back(std::move(queued));
+    transaction_->recipients.push_back(mailbox.to_string());
+    { queue({250, "2.1.5", "Recipient OK"}); co_return co_await flush(); }
+  }
+  if (found.error || !found.resolution) {
+    connection_->log.info("unknown recipient <{}>", shown);
+    { queue(replies::no_such_user()); co_return co_await flush(); }
+  }
+  auto& resolution = *found.resolution;
+  const auto& declared = transaction_->mail.parameters.size;
+  if (declared && resolution.remote.empty() && !resolution.local.empty() &&
+      std::all_of(resolution.local.begin(), resolution.local.end(), [&](const store::DeliveryTarget& t) {
+        return t.quota_bytes() != 0 && *declared > t.quota_bytes();
+      })) {
+    { queue(replies::mailbox_too_small()); co_return co_await flush(); }
+  }
+  for (auto& target : resolution.local) {
+    auto same = [&](const store::DeliveryTarget& t) { return t.account_id() == target.account_id(); };
+    if (std::none_of(transaction_->local.begin(), transaction_->local.end(), same)) {
+      transaction_->local.push_back(std::move(target));
+    }
+  }
+  for (auto& forward : resolution.remote) {
+    auto same = [&](const store::QueueRecipient& r) { return r.address == forward; };
+    if (std::none_of(transaction_->remote.begin(), transaction_->remote.end(), same)) {
+      store::QueueRecipient r = queued;
+      r.address = std::move(forward);
+      transaction_->remote.push_back(std::move(r));
+    }
+  }
+  transaction_->recipients.push_back(mailbox.is_bare_postmaster() ? address : mailbox.to_string());
+  queue({250, "2.1.5", "Recipient OK"});
+  co_await flush();
+}
+
+}  // namespace bulwark::protocol::smtp

@@ -1,0 +1,74 @@
+#include "protocol/smtp/message_delivery.h"
+
+namespace bulwark::protocol::smtp {
+
+std::size_t DeliveryOutcome::delivered() const {
+  std::size_t n = 0;
+  for (const auto& r : local) n += r.error ? 0 : 1;
+  return n;
+}
+
+DeliveryOutcome deliver_message(DeliveryJob job) {
+  DeliveryOutcome outcome;
+  store::QueueEnvelope envelope = std::move(job.remote);
+  if (!job.local.empty()) {
+    auto blob = job.mail->store_blob(job.local_content);
+    if (!blob) {
+      outcome.failure = blob.error();
+      return outcome;
+    }
+    store::NewMessage message;
+    message.internal_date = job.internal_date;
+    for (const auto& target : job.local) {
+      LocalResult result;
+      result.address = target.address();
+      result.account = target.account_id();
+      auto appended = job.mail->deliver(target, *blob, message);
+      if (appended) {
+        result.uid = appended->uid;
+      } else {
+        Error error = appended.error();
+        // Bigger than the whole quota: no amount of waiting helps (552 5.2.2 rather than 452 4.2.2).
+        if (error.code == Errc::quota_exceeded && target.quota_bytes() != 0 && blob->size() > target.quota_bytes()) {
+          error.code = Errc::too_big;
+        }
+        result.error = error;
+      }
+      outcome.local.push_back(std::move(result));
+    }
+  }
+  const bool any_delivered = outcome.delivered() > 0;
+  if (!any_delivered && envelope.recipients.empty()) {
+    // Nothing accepted: the client gets the first error and keeps responsibility for the message.
+    for (const auto& r : outcome.local) {
+      if (r.error) {
+        outcome.failure = *r.error;
+        break;
+      }
+    }
+    return outcome;
+  }
+  // Something is accepted, so every local failure becomes the queue's job (retry, then a DSN).
+  for (const auto& r : outcome.local) {
+    if (!r.error) continue;
+    store::QueueRecipient retry;
+    retry.address = r.address;
+    retry.last_error = std::string(errc_name(r.error->code)) + ": " + r.error->detail;
+    envelope.recipients.push_back(std::move(retry));
+  }
+  if (envelope.recipients.empty()) return outcome;
+  auto blob = job.mail->store_blob(job.queue_content);
+  if (!blob) {
+    outcome.failure = blob.error();
+    return outcome;
+  }
+  auto id = job.queue->enqueue(*blob, envelope);
+  if (!id) {
+    outcome.failure = id.error();
+    return outcome;
+  }
+  outcome.queue_id = *id;
+  return outcome;
+}
+
+}  // namespace bulwark::protocol::smtp

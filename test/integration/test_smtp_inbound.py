@@ -1,0 +1,162 @@
+"""Inbound SMTP (RFC 5321) on the `smtp` listener with Python's smtplib and a raw client: delivery into INBOX,
+trace fields, extensions, directory resolution (aliases, catch-all, plus-addressing), relay refusal,
+one blob for several recipients, DSN parameters, 8BITMIME/SMTPUTF8, BDAT."""
+import smtplib
+
+import pytest
+
+from mailbox_inspect import blob_count, inbox
+from test_smtp_support import RawSmtp
+
+MESSAGE = b"From: sender@remote.example\r\nTo: alice@example.org\r\nSubject: hello\r\n\r\nHello Alice.\r\n"
+
+
+def send(server, sender, rcpts, message=MESSAGE, **kwargs):
+    with smtplib.SMTP("127.0.0.1", server.port("smtp"), timeout=10) as s:
+        s.ehlo("client.test")
+        return s.sendmail(sender, rcpts, message, **kwargs)
+
+
+def test_smtplib_delivers_into_alice_inbox(server):
+    assert send(server, "sender@remote.example", ["alice@example.org"]) == {}
+    messages = inbox(server, "alice@example.org")
+    assert len(messages) == 1
+    content = messages[0].content
+    assert content.startswith(b"Return-Path: <sender@remote.example>\r\nReceived: from client.test ([127.0.0.1])\r\n")
+    assert b"by mail.test (Bulwark) with ESMTP\r\n" in content
+    assert b"for <alice@example.org>;" in content
+    assert content.endswith(MESSAGE)
+    assert messages[0].size == len(content)
+    assert inbox(server, "bob@example.org") == []
+    server.wait_for_log("message accepted")
+    assert "EHLO client.test" in server.log()
+
+
+def test_ehlo_extensions(server):
+    with smtplib.SMTP("127.0.0.1", server.port("smtp"), timeout=10) as s:
+        code, _ = s.ehlo("client.test")
+        assert code == 250
+        for ext in ["pipelining", "8bitmime", "smtputf8", "enhancedstatuscodes", "chunking", "dsn", "starttls"]:
+            assert s.has_extn(ext), ext
+        assert s.esmtp_features["size"] == str(50 * 1024 * 1024)
+        assert not s.has_extn("auth"), "AUTH must not be offered before TLS"
+        s.starttls(context=__import__("test_smtp_support").insecure_context())
+        s.ehlo("client.test")
+        assert s.has_extn("auth") and "PLAIN" in s.esmtp_features["auth"] and "LOGIN" in s.esmtp_features["auth"]
+        assert not s.has_extn("starttls")
+
+
+def test_unknown_user_is_refused_at_rcpt(server):
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as err:
+        send(server, "sender@remote.example", ["nobody@example.org"])
+    code, text = err.value.recipients["nobody@example.org"]
+    assert code == 550 and text.startswith(b"5.1.1")
+    server.wait_for_log("rejected RCPT: 550 5.1.1")
+
+
+def test_relay_is_denied_without_auth(server):
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as err:
+        send(server, "sender@remote.example", ["someone@elsewhere.example"])
+    code, text = err.value.recipients["someone@elsewhere.example"]
+    assert code == 550 and text.startswith(b"5.7.1")
+
+
+def test_alias_catch_all_and_plus_address(server):
+    server.cli("alias", "add", "sales@example.org", "alice@example.org")
+    server.cli("alias", "add", "@example.org", "bob@example.org")
+    send(server, "s@remote.example", ["sales@example.org"])
+    send(server, "s@remote.example", ["alice+news@example.org"])
+    send(server, "s@remote.example", ["whoever@example.org"])
+    send(server, "s@remote.example", ["ALICE@EXAMPLE.ORG"])
+    assert len(inbox(server, "alice@example.org")) == 3
+    assert len(inbox(server, "bob@example.org")) == 1
+
+
+def test_several_local_recipients_share_one_blob(server):
+    before = blob_count(server.data_dir)
+    assert send(server, "s@remote.example", ["alice@example.org", "bob@example.org", "alice+x@example.org"]) == {}
+    alice, bob = inbox(server, "alice@example.org"), inbox(server, "bob@example.org")
+    assert len(alice) == 1 and len(bob) == 1, "each account gets the message once"
+    assert alice[0].blob_id == bob[0].blob_id
+    assert blob_count(server.data_dir) == before + 1
+    assert b"for <" not in alice[0].content.split(b"\r\n\r\n")[0]
+
+
+def test_vrfy_and_expn_reveal_nothing(server):
+    c = RawSmtp(server.port("smtp")).greeting()
+    c.ehlo()
+    assert c.cmd("VRFY alice")[0] == 252
+    assert c.cmd("VRFY nobody")[0] == 252
+    assert c.cmd("EXPN staff")[0] == 252
+    assert c.cmd("HELP")[0] == 214
+    assert c.cmd("NOOP")[0] == 250
+    assert c.cmd("RSET")[0] == 250
+    assert c.cmd("QUIT")[0] == 221
+    assert c.closed()
+
+
+def test_dsn_parameters_are_accepted(server):
+    c = RawSmtp(server.port("smtp")).greeting()
+    c.ehlo()
+    assert c.cmd("MAIL FROM:<s@remote.example> RET=HDRS ENVID=QQ314159")[0] == 250
+    assert c.cmd("RCPT TO:<alice@example.org> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;alice@example.org")[0] == 250
+    assert c.cmd("DATA")[0] == 354
+    code, text = c.cmd("Subject: dsn\r\n\r\nbody\r\n.")
+    assert code == 250, text
+    assert len(inbox(server, "alice@example.org")) == 1
+
+
+def test_8bitmime_and_smtputf8_are_accepted(server):
+    body = "Subject: caf\u00e9\r\n\r\nCaf\u00e9 cr\u00e8me.\r\n".encode()
+    c = RawSmtp(server.port("smtp")).greeting()
+    c.ehlo()
+    assert c.cmd("MAIL FROM:<s@remote.example> BODY=8BITMIME")[0] == 250
+    assert c.cmd("RCPT TO:<alice@example.org>")[0] == 250
+    assert c.cmd("DATA")[0] == 354
+    c.send(body + b".\r\n")
+    assert c.reply()[0] == 250
+    assert c.cmd("MAIL FROM:<j\u00f6ran@r\u00e9mote.example> SMTPUTF8")[0] == 250
+    assert c.cmd("RCPT TO:<alice@example.org>")[0] == 250
+    assert c.cmd("DATA")[0] == 354
+    c.send(body + b".\r\n")
+    assert c.reply()[0] == 250
+    messages = inbox(server, "alice@example.org")
+    assert len(messages) == 2 and all(m.content.endswith(body) for m in messages)
+
+
+def test_8bit_without_declaration_is_refused(server):
+    c = RawSmtp(server.port("smtp")).greeting()
+    c.ehlo()
+    assert c.cmd("MAIL FROM:<s@remote.example>")[0] == 250
+    assert c.cmd("RCPT TO:<alice@example.org>")[0] == 250
+    assert c.cmd("DATA")[0] == 354
+    c.send("Subject: x\r\n\r\nCaf\u00e9\r\n.\r\n".encode())
+    code, text = c.reply()
+    assert code == 554 and text.startswith("5.6.1")
+    assert inbox(server, "alice@example.org") == []
+
+
+def test_bdat_chunks(server):
+    part1 = b"Subject: chunked\r\n\r\nfirst part, "
+    part2 = b"second part\r\n.leading dot stays\r\n"
+    c = RawSmtp(server.port("smtp")).greeting()
+    c.ehlo()
+    c.send(b"MAIL FROM:<s@remote.example>\r\nRCPT TO:<alice@example.org>\r\n")
+    assert c.reply()[0] == 250 and c.reply()[0] == 250
+    c.send(b"BDAT %d\r\n" % len(part1) + part1)
+    code, text = c.reply()
+    assert code == 250, text
+    c.send(b"BDAT %d LAST\r\n" % len(part2) + part2)
+    code, text = c.reply()
+    assert code == 250, text
+    assert c.cmd("NOOP")[0] == 250
+    messages = inbox(server, "alice@example.org")
+    assert len(messages) == 1 and messages[0].content.endswith(part1 + part2)
+
+
+def test_data_after_bdat_and_bdat_without_mail(server):
+    c = RawSmtp(server.port("smtp")).greeting()
+    c.ehlo()
+    c.send(b"BDAT 5\r\nhello")
+    assert c.reply()[0] == 503
+    assert c.cmd("NOOP")[0] == 250, "the chunk was consumed, the stream stays in step"
