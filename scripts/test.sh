@@ -27,7 +27,7 @@ if [ "${BULWARK_SKIP_FUZZ:-0}" != 1 ]; then
   while read -r name binary corpus dict; do
     work=$(mktemp -d)
     cp -r "$corpus"/. "$work"/
-    "$binary" -max_total_time="${BULWARK_FUZZ_SECONDS:-20}" -print_final_stats=1 ${dict:+-dict=$dict} "$work" \
+    "$binary" -max_total_time="${BULWARK_FUZZ_SECONDS:-20}" -print_final_stats=1 ${dict:+-dict=$dict} "$work" </dev/null \
       >"$work.log" 2>&1 || { tail -60 "$work.log"; exit 1; }
     echo "$name: $(grep -m1 'stat::number_of_executed_units' "$work.log" | awk '{print $2}') executions, no crash"
     rm -rf "$work" "$work.log"
