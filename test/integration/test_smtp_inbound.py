@@ -5,7 +5,7 @@ import smtplib
 
 import pytest
 
-from mailbox_inspect import blob_count, inbox
+from mailbox_inspect import blob_count, inbox, queue_entries
 from test_smtp_support import RawSmtp
 
 MESSAGE = b"From: sender@remote.example\r\nTo: alice@example.org\r\nSubject: hello\r\n\r\nHello Alice.\r\n"
@@ -160,3 +160,37 @@ def test_data_after_bdat_and_bdat_without_mail(server):
     c.send(b"BDAT 5\r\nhello")
     assert c.reply()[0] == 503
     assert c.cmd("NOOP")[0] == 250, "the chunk was consumed, the stream stays in step"
+
+
+def test_quota_at_rcpt_and_end_of_data(make_server):
+    srv = make_server()
+    srv.add_user("alice@example.org", quota="3K")
+    srv.add_user("bob@example.org")
+    srv.start()
+    c = RawSmtp(srv.port("smtp")).greeting()
+    c.ehlo()
+    # A declared size larger than the whole quota: refused at RCPT, permanently.
+    assert c.cmd("MAIL FROM:<s@remote.example> SIZE=5000")[0] == 250
+    code, text = c.cmd("RCPT TO:<alice@example.org>")
+    assert code == 552 and text.startswith("5.2.2"), text
+    assert c.cmd("RSET")[0] == 250
+
+    def data(rcpts, size):
+        c.send(b"MAIL FROM:<s@remote.example>\r\n")
+        assert c.reply()[0] == 250
+        for r in rcpts:
+            assert c.cmd(f"RCPT TO:<{r}>")[0] == 250
+        assert c.cmd("DATA")[0] == 354
+        c.send(b"Subject: q\r\n\r\n" + (b"x" * 98 + b"\r\n") * (size // 100) + b".\r\n")
+        return c.reply()
+
+    code, text = data(["alice@example.org"], 4000)  # bigger than the whole quota
+    assert code == 552 and text.startswith("5.2.2"), text
+    assert data(["alice@example.org"], 2000)[0] == 250
+    code, text = data(["alice@example.org"], 2000)  # fits the quota, not the space left: try later
+    assert code == 452 and text.startswith("4.2.2"), text
+    # Several recipients, one over quota: accepted (one reply after DATA); the failed one goes to the queue.
+    assert data(["alice@example.org", "bob@example.org"], 2000)[0] == 250
+    assert len(inbox(srv, "alice@example.org")) == 1 and len(inbox(srv, "bob@example.org")) == 1
+    queued = queue_entries(srv.data_dir)
+    assert len(queued) == 1 and queued[0][2] == ["alice@example.org"]

@@ -3,7 +3,7 @@
 // delivery failed after another recipient already got the message) in the outbound queue. Returns what
 // happened so the session can answer with one reply (RFC 5321 has one reply after DATA).
 //
-// Policy for a partial failure (documented in docs/smtp.md): the reply is 250 as soon as the message reached
+// Policy for a partial failure: the reply is 250 as soon as the message reached
 // at least one recipient or the queue; local recipients whose delivery failed then go to the queue with the
 // reason, so the delivery worker retries them and finally bounces with a DSN. Only when nothing was accepted
 // does the client get the error (the first failure's), and it may retry without causing duplicates.

@@ -2,9 +2,9 @@
 // the MAIL FROM address and every From: header address must be one of the addresses the directory lets the
 // principal send as (DirectoryStore::sender_addresses), compared case-insensitively, domains in A-label form.
 //
-// header_from_addresses() is a small, bounded scan of the header section for the From: field (RFC 5322 3.6.2,
-// 3.4), enough for this check and nothing more: it unfolds the field, drops comments and display names and
-// returns the addr-specs. Group syntax and a second From: field are refused. Pure; never throws on input.
+// header_from_addresses() reads the From: field (RFC 5322 3.6.2) of the first max_scan octets with the shared
+// header and address-list parsers (parse/mime) and returns its addr-specs. A missing or second From: field,
+// group syntax and anything the address parser had to guess are refused. Pure; never throws on input.
 #pragma once
 
 #include <cstddef>
