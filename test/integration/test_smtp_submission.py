@@ -128,3 +128,35 @@ def test_starttls_pipelining_injection_is_dropped(server):
     assert c.cmd("NOOP")[0] == 250
     injected = len(b"MAIL FROM:<x@y.example>\r\n")
     server.wait_for_log(f"STARTTLS: dropped {injected} bytes")
+
+
+def test_auth_plain_after_empty_challenge_and_login_cancel(server):
+    import base64
+    c = RawSmtp(server.port("submissions"), tls=True).greeting()
+    c.ehlo()
+    assert c.cmd("AUTH LOGIN") == (334, "VXNlcm5hbWU6")
+    assert c.cmd("*")[0] == 501
+    assert c.cmd("AUTH CRAM-MD5")[0] == 504
+    assert c.cmd("AUTH PLAIN") == (334, "")
+    assert c.cmd("not base64!")[0] == 501
+    assert c.cmd("AUTH PLAIN") == (334, "")
+    token = base64.b64encode(b"\0alice@example.org\0" + PASSWORD.encode()).decode()
+    assert c.cmd(token) == (235, "2.7.0 Authentication successful")
+    assert c.cmd("AUTH PLAIN " + token)[0] == 503
+    assert c.cmd("MAIL FROM:<alice@example.org>")[0] == 250
+
+
+def test_smtp_port_auth_needs_tls_and_authenticated_relay_is_queued(server):
+    c = RawSmtp(server.port("smtp")).greeting()
+    c.ehlo()
+    assert c.cmd("AUTH PLAIN AGFsaWNlQGV4YW1wbGUub3JnAHNlY3JldC1wYXNzd29yZA==")[0] == 530
+    assert c.cmd("STARTTLS")[0] == 220
+    c.starttls()
+    assert c.cmd("MAIL FROM:<alice@example.org>")[0] == 503, "EHLO again after STARTTLS (RFC 3207 4.2)"
+    c.ehlo()
+    assert c.cmd("AUTH PLAIN AGFsaWNlQGV4YW1wbGUub3JnAHNlY3JldC1wYXNzd29yZA==")[0] == 235
+    assert c.cmd("MAIL FROM:<alice@example.org>")[0] == 250
+    assert c.cmd("RCPT TO:<friend@remote.example>")[0] == 250
+    assert c.cmd("DATA")[0] == 354
+    assert c.cmd("From: alice@example.org\r\nSubject: relay\r\n\r\nhi\r\n.")[0] == 250
+    assert [q[2] for q in queue_entries(server.data_dir)] == [["friend@remote.example"]]
