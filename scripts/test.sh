@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run): install dependencies, then for the release build and the
 # ASan+UBSan build: unit tests and fuzz corpora (ctest), integration tests with the real binary (pytest);
-# finally a short libFuzzer run of every fuzz target (clang). Any failure fails the run.
+# finally the whole tree built with clang and a short libFuzzer run of every fuzz target. Any failure fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
