@@ -75,9 +75,8 @@ void Server::stop() {
 }
 
 awaitable<void> Server::watch_signals() {
-  asio::signal_set signals(io_, SIGTERM, SIGINT, SIGHUP);
   for (;;) {
-    auto [ec, signal] = co_await signals.async_wait(use_tuple);
+    auto [ec, signal] = co_await signals_.async_wait(use_tuple);
     if (ec) co_return;
     if (signal == SIGHUP) {
       spdlog::info("SIGHUP: reloading configuration and certificates");

@@ -5,6 +5,7 @@
 // SIGHUP calls the reload callback (configuration, limits, log level, certificates).
 #pragma once
 
+#include <csignal>
 #include <functional>
 #include <map>
 #include <memory>
@@ -45,6 +46,8 @@ class Server {
   void forget(std::uint64_t id);
 
   asio::io_context io_;
+  // Created with the server, so SIGTERM/SIGHUP are caught from the moment it exists (not only once run() runs).
+  asio::signal_set signals_{io_, SIGTERM, SIGINT, SIGHUP};
   asio::thread_pool* blocking_ = nullptr;  // exists only while run() runs
   std::shared_ptr<TlsManager> tls_;
   std::shared_ptr<ConnectionLimiter> limiter_;
