@@ -138,8 +138,11 @@ int serve(Config config, const std::optional<std::filesystem::path>& config_file
   };
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   unsigned threads = config.threads ? config.threads : cores;
-  spdlog::info("ready: {} I/O threads, {} blocking threads", threads, std::max(2u, cores * 2));
-  server.run(threads, std::max(2u, cores * 2), reload);
+  // Blocking calls mostly wait on fsync, not CPU: more threads than cores let deliveries to different accounts
+  // overlap their disk waits.
+  unsigned blocking = config.blocking_threads ? config.blocking_threads : std::max(8u, cores * 8);
+  spdlog::info("ready: {} I/O threads, {} blocking threads", threads, blocking);
+  server.run(threads, blocking, reload);
   spdlog::info("bulwark stopped");
   return 0;
 }

@@ -71,7 +71,8 @@ struct Config {
   std::string hostname = "localhost";
   std::string run_as_user = "bulwark";  // used only when started as root
   std::string log_level = "info";
-  unsigned threads = 0;  // 0: one per core
+  unsigned threads = 0;           // 0: one per core
+  unsigned blocking_threads = 0;  // threads for blocking calls (SQLite, fsync, argon2id); 0: 8 per core, at least 8
   bool allow_plaintext_auth_on_loopback = true;
   std::map<Protocol, ListenAddress> listen;
   TlsConfig tls;
