@@ -150,16 +150,21 @@ class Run {
         if (!greeted) {
           co_await conn->socket().async_connect(endpoint_, asio::use_awaitable);
           co_await expect(*conn, 220, "greeting");
-          co_await send(*conn, "EHLO load" + std::to_string(index) + ".bench\r\n");
+          const std::string ehlo = "EHLO load" + std::to_string(index) + ".bench\r\n";
+          co_await send(*conn, ehlo);
           co_await expect(*conn, 250, "EHLO");
           greeted = true;
         }
         const auto t0 = Clock::now();
-        co_await send(*conn, "MAIL FROM:<" + opt_.from + "> SIZE=" + std::to_string(opt_.size) + "\r\n");
+        // Named strings, never temporaries, as coroutine arguments (g++ 12 miscompiles those: docs/adr/0001).
+        const std::string mail = "MAIL FROM:<" + opt_.from + "> SIZE=" + std::to_string(opt_.size) + "\r\n";
+        co_await send(*conn, mail);
         co_await expect(*conn, 250, "MAIL");
-        co_await send(*conn, "RCPT TO:<" + opt_.rcpt + ">\r\n");
+        const std::string rcpt = "RCPT TO:<" + opt_.rcpt + ">\r\n";
+        co_await send(*conn, rcpt);
         co_await expect(*conn, 250, "RCPT");
-        co_await send(*conn, "DATA\r\n");
+        const std::string data = "DATA\r\n";
+        co_await send(*conn, data);
         co_await expect(*conn, 354, "DATA");
         std::string body = message_.make(n);
         body += ".\r\n";
@@ -169,7 +174,8 @@ class Run {
         ++stats_.ok;
         stats_.latency_ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
         if (!opt_.reuse) {
-          co_await send(*conn, "QUIT\r\n");
+          const std::string quit = "QUIT\r\n";
+          co_await send(*conn, quit);
           co_await expect(*conn, 221, "QUIT");
         }
       } catch (const ReplyError& e) {
@@ -182,7 +188,8 @@ class Run {
     }
     if (conn && greeted && !hard_stop_) {
       try {
-        co_await send(*conn, "QUIT\r\n");
+        const std::string quit = "QUIT\r\n";
+        co_await send(*conn, quit);
         co_await expect(*conn, 221, "QUIT");
       } catch (const std::exception&) {
         // The measurement is over; a failed QUIT is not counted.
