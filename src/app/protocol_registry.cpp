@@ -1,5 +1,6 @@
 #include "app/protocol_registry.h"
 
+#include "protocol/imap/imap_handler.h"
 #include "protocol/smtp/smtp_handler.h"
 
 namespace bulwark::app {
@@ -9,6 +10,8 @@ std::shared_ptr<net::ProtocolHandler> make_handler(Protocol protocol, protocol::
     case Protocol::smtp:
     case Protocol::submission:
     case Protocol::submissions: return std::make_shared<protocol::smtp::SmtpHandler>(services);
+    case Protocol::imap:
+    case Protocol::imaps: return std::make_shared<protocol::imap::ImapHandler>(services);
     default: return nullptr;
   }
 }

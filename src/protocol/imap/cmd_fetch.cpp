@@ -1,0 +1,139 @@
+// FETCH and UID FETCH (RFC 9051 6.4.5, 7.5.2; RFC 7162 3.1.4 CHANGEDSINCE and MODSEQ; RFC 3516 BINARY).
+// A non-PEEK body fetch sets \Seen first (unless the mailbox is read-only) and reports the new FLAGS.
+// Messages are loaded in batches in one blocking call each; the output is flushed as it grows.
+#include <algorithm>
+
+#include "parse/mime/structure_cache.h"
+#include "protocol/imap/fetch_response.h"
+#include "protocol/imap/imap_session.h"
+
+namespace bulwark::protocol::imap {
+namespace {
+
+constexpr std::size_t kFetchBatch = 200;
+
+struct Loaded {
+  store::MessageRecord record;
+  std::string raw;
+  bool has_raw = false;
+};
+
+bool has_seen(const std::vector<std::string>& flags) {
+  return std::find(flags.begin(), flags.end(), "\\Seen") != flags.end();
+}
+
+}  // namespace
+
+net::awaitable<Reply> ImapSession::on_fetch(parse::imap::Command command) {
+  const bool is_uid = command.is_uid();
+  auto args = std::get<parse::imap::FetchArgs>(std::move(command.args));
+  if (args.is_vanished) co_return Reply::bad("VANISHED needs QRESYNC, which is not supported");
+  auto resolved = resolve(args.sequence_set, is_uid);
+  if (!resolved) co_return Reply::bad(resolved.error().detail);
+  std::vector<std::uint32_t> uids = std::move(*resolved);
+  auto& view = selected_->view;
+  if (args.changed_since) {
+    condstore_enabled_ = true;
+    std::erase_if(uids, [&](std::uint32_t uid) { return view.at(*view.seq_of(uid)).modseq <= *args.changed_since; });
+  }
+  const auto& items = args.items;
+  auto& mail = services_.mail;
+  const store::Principal who = *principal_;
+  const auto ref = selected_->ref;
+
+  std::vector<std::uint32_t> marked;
+  if (sets_seen(items) && !selected_->is_read_only) {
+    std::vector<std::uint32_t> unseen;
+    for (auto uid : uids) {
+      if (!has_seen(view.at(*view.seq_of(uid)).flags)) unseen.push_back(uid);
+    }
+    if (!unseen.empty()) {
+      auto job = [&mail, who, ref, unseen] {
+        return mail.update_flags(who, ref, unseen, store::FlagOp::add, {"\\Seen"}, std::nullopt, nullptr);
+      };
+      auto changes = co_await net::run_blocking(connection_->blocking, std::move(job));
+      if (changes) {
+        for (const auto& change : *changes) {
+          view.set_flags(change);
+          marked.push_back(change.uid);
+        }
+      } else if (changes.error().code != Errc::permission_denied) {
+        co_return store_error(changes.error(), "FETCH");
+      }
+    }
+  }
+
+  const bool need_record = needs_record(items);
+  const bool need_raw = needs_raw(items);
+  const bool need_structure = needs_structure(items);
+  FetchOptions options;
+  options.include_uid = is_uid;
+  options.include_modseq = args.changed_since.has_value();
+  for (std::size_t start = 0; start < uids.size(); start += kFetchBatch) {
+    std::vector<std::uint32_t> batch(uids.begin() + static_cast<std::ptrdiff_t>(start),
+                                     uids.begin() + static_cast<std::ptrdiff_t>(std::min(uids.size(), start + kFetchBatch)));
+    std::vector<Loaded> loaded;
+    if (need_record) {
+      auto job2 = [&mail, who, ref, batch, need_raw, need_structure]() -> Result<std::vector<Loaded>> {
+        BULWARK_TRY_ASSIGN(auto records, mail.list_messages(who, ref, batch.front(), batch.back()));
+        std::vector<Loaded> out;
+        for (auto& record : records) {
+          if (!std::binary_search(batch.begin(), batch.end(), record.uid)) continue;
+          Loaded item;
+          const bool needs_bytes = need_raw || (need_structure && record.structure.empty());
+          if (needs_bytes) {
+            auto raw = mail.read_message(who, ref, record.uid);
+            if (!raw) {
+              if (raw.error().code == Errc::not_found) continue;  // expunged meanwhile
+              return tl::unexpected(raw.error());
+            }
+            item.raw = std::move(*raw);
+            item.has_raw = true;
+          }
+          item.record = std::move(record);
+          out.push_back(std::move(item));
+        }
+        return out;
+      };
+      auto result = co_await net::run_blocking(connection_->blocking, std::move(job2));
+      if (!result) co_return store_error(result.error(), "FETCH");
+      loaded = std::move(*result);
+    }
+    std::size_t next_loaded = 0;
+    for (auto uid : batch) {
+      const auto seq = view.seq_of(uid);
+      if (!seq) continue;
+      const auto& message = view.at(*seq);
+      FetchSource source;
+      source.uid = uid;
+      source.modseq = message.modseq;
+      source.flags = &message.flags;
+      std::optional<parse::mime::Part> structure;
+      if (need_record) {
+        while (next_loaded < loaded.size() && loaded[next_loaded].record.uid < uid) ++next_loaded;
+        if (next_loaded >= loaded.size() || loaded[next_loaded].record.uid != uid) continue;  // expunged meanwhile
+        const auto& item = loaded[next_loaded];
+        source.internal_date = item.record.internal_date;
+        source.size = item.record.size;
+        source.raw = item.raw;
+        if (need_structure) {
+          auto decoded = parse::mime::decode_structure(item.record.structure);
+          if (!decoded && item.has_raw) decoded = parse::mime::parse_message(item.raw);
+          if (decoded) structure = std::move(*decoded);
+        }
+      }
+      if (structure) source.structure = &*structure;
+      options.include_flags = std::find(marked.begin(), marked.end(), uid) != marked.end();
+      auto text = write_fetch_items(items, source, options);
+      if (!text) {
+        if (text.error().code == Errc::invalid_argument) co_return Reply::no("[UNKNOWN-CTE] Unknown transfer encoding");
+        co_return store_error(text.error(), "FETCH");
+      }
+      write("* " + std::to_string(*seq) + " FETCH (" + *text + ")\r\n");
+      if (out_.size() > kFlushThreshold && !co_await flush()) co_return Reply::sent();
+    }
+  }
+  co_return Reply::ok("FETCH completed");
+}
+
+}  // namespace bulwark::protocol::imap

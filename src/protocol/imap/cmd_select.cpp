@@ -1,0 +1,92 @@
+// SELECT and EXAMINE (RFC 9051 6.3.2, 6.3.3; RFC 7162 3.1.8 CONDSTORE parameter, HIGHESTMODSEQ), CLOSE (6.4.1)
+// and UNSELECT (6.4.2, RFC 3691).
+#include <set>
+
+#include "protocol/imap/imap_session.h"
+#include "protocol/imap/response_format.h"
+
+namespace bulwark::protocol::imap {
+namespace {
+
+constexpr std::string_view kSystemFlags = "\\Answered \\Flagged \\Deleted \\Seen \\Draft";
+
+}  // namespace
+
+net::awaitable<Reply> ImapSession::on_select(parse::imap::Command command) {
+  const bool is_examine = command.name == parse::imap::CommandName::examine;
+  auto args = std::get<parse::imap::SelectArgs>(std::move(command.args));
+  if (args.qresync) co_return Reply::bad("QRESYNC is not supported");
+  if (selected_) {
+    deselect();
+    untagged("OK [CLOSED] Previous mailbox closed");  // RFC 9051 7.1, RFC 7162 3.2.11
+  }
+  auto name = mailbox_name(args.mailbox);
+  if (!name) co_return Reply::bad(name.error().detail);
+  if (args.is_condstore) condstore_enabled_ = true;
+  auto& mail = services_.mail;
+  const store::Principal who = *principal_;
+  const auto owner = who.account_id();
+  auto job = [&mail, who, owner, n = *name] { return mail.find_mailbox(who, owner, n); };
+  auto info = co_await net::run_blocking(connection_->blocking, std::move(job));
+  if (!info) co_return store_error(info.error(), is_examine ? "EXAMINE" : "SELECT");
+  if (!info->rights.has(store::Right::read)) co_return Reply::no("[NOPERM] Permission denied");
+  const auto ref = info->ref;
+  auto job2 = [&mail, who, ref] { return mail.changes_since(who, ref, 0); };
+  auto all = co_await net::run_blocking(connection_->blocking, std::move(job2));
+  if (!all) co_return store_error(all.error(), is_examine ? "EXAMINE" : "SELECT");
+
+  SelectedMailbox selected;
+  selected.ref = ref;
+  selected.name = info->name;
+  selected.is_read_only = is_examine;
+  selected.view.reset(*all);
+  std::set<std::string> keywords;
+  std::uint32_t first_unseen = 0;
+  for (std::uint32_t seq = 1; seq <= selected.view.exists(); ++seq) {
+    bool seen = false;
+    for (const auto& flag : selected.view.at(seq).flags) {
+      if (!flag.empty() && flag[0] != '\\') keywords.insert(flag);
+      if (flag == "\\Seen") seen = true;
+    }
+    if (!seen && first_unseen == 0) first_unseen = seq;
+  }
+  std::string flags(kSystemFlags);
+  for (const auto& keyword : keywords) flags += " " + keyword;
+
+  untagged(std::to_string(selected.view.exists()) + " EXISTS");
+  if (!rev2_enabled_) untagged("0 RECENT");
+  untagged("FLAGS (" + flags + ")");
+  untagged(is_examine ? std::string("OK [PERMANENTFLAGS ()] Read-only mailbox")
+                      : "OK [PERMANENTFLAGS (" + flags + " \\*)] Flags permitted");
+  if (!rev2_enabled_ && first_unseen != 0) untagged("OK [UNSEEN " + std::to_string(first_unseen) + "] First unseen");
+  untagged("OK [UIDVALIDITY " + std::to_string(selected.view.uid_validity()) + "] UIDs valid");
+  untagged("OK [UIDNEXT " + std::to_string(selected.view.uid_next()) + "] Predicted next UID");
+  untagged("OK [HIGHESTMODSEQ " + std::to_string(selected.view.highest_modseq()) + "] Highest");
+  if (rev2_enabled_) untagged("LIST () \"/\" " + wire_mailbox(selected.name));
+  selected_.emplace(std::move(selected));
+  state_ = SessionState::selected;
+  co_return Reply::ok(is_examine ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");
+}
+
+net::awaitable<Reply> ImapSession::on_close(parse::imap::Command) {
+  // RFC 9051 6.4.1: expunge silently (no EXPUNGE responses), unless the mailbox is read-only.
+  if (!selected_->is_read_only) {
+    auto& mail = services_.mail;
+    const store::Principal who = *principal_;
+    const auto ref = selected_->ref;
+    auto job3 = [&mail, who, ref] { return mail.expunge(who, ref, std::nullopt); };
+    auto gone = co_await net::run_blocking(connection_->blocking, std::move(job3));
+    if (!gone && gone.error().code != Errc::permission_denied) {
+      connection_->log.error("CLOSE: expunge failed: {}", gone.error().detail);
+    }
+  }
+  deselect();
+  co_return Reply::ok("CLOSE completed");
+}
+
+net::awaitable<Reply> ImapSession::on_unselect(parse::imap::Command) {
+  deselect();
+  co_return Reply::ok("UNSELECT completed");
+}
+
+}  // namespace bulwark::protocol::imap
