@@ -47,8 +47,10 @@ def connect(server, user="alice@example.org", starttls=True):
 class Raw:
     """A line-level IMAP client for what imaplib cannot express (bad commands, literals, IDLE)."""
 
-    def __init__(self, port):
+    def __init__(self, port, tls=False):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        if tls:
+            self.sock = tls_context().wrap_socket(self.sock, server_hostname="mail.test")
         self.buffer = b""
         self.greeting = self.line()
 
@@ -101,6 +103,22 @@ def test_login_over_starttls_and_imaps(server):
     typ, data = secure.select("INBOX")
     assert typ == "OK" and data == [b"0"]
     secure.logout()
+
+
+def test_starttls_drops_commands_pipelined_in_the_clear(server):
+    raw = Raw(server.port("imap"))
+    raw.send("a STARTTLS\r\nb LOGIN alice@example.org secret-password\r\n")
+    assert raw.line().startswith("a OK")
+    tls = tls_context().wrap_socket(raw.sock, server_hostname="mail.test")
+    tls.sendall(b"c CAPABILITY\r\n")
+    answer = b""
+    while b"c OK" not in answer:
+        chunk = tls.recv(65536)
+        assert chunk, answer
+        answer += chunk
+    assert b"b OK" not in answer and b"b NO" not in answer and b"STARTTLS" not in answer.split(b"\r\n")[0]
+    tls.close()
+    assert "dropped" in server.log() and "bytes sent before the TLS handshake" in server.log()
 
 
 def test_plaintext_login_refused_without_tls(make_server):
@@ -342,7 +360,7 @@ def test_idle_timeout_and_shutdown_say_bye(make_server):
     raw = Raw(srv.port("imap"))
     assert raw.line() == "* BYE Autologout; idle for too long"
     raw.close()
-    raw = Raw(srv.port("imaps")) if False else Raw(srv.port("imap"))
+    raw = Raw(srv.port("imap"))
     raw.command("l", f"LOGIN alice@example.org {PASSWORD}")
     srv.proc.send_signal(15)
     assert raw.line() == "* BYE Server shutting down"
@@ -367,3 +385,54 @@ def test_curl_lists_and_fetches(server):
                             capture_output=True, timeout=30)
     assert secure.returncode == 0, secure.stderr
     assert secure.stdout == MESSAGE.split(b"\r\n\r\n", 1)[1]
+
+
+def test_mailbox_management_and_modified_utf7_names(server):
+    raw = Raw(server.port("imap"))
+    raw.command("l", f"LOGIN alice@example.org {PASSWORD}")
+    assert raw.command("c1", 'CREATE "Entw&APw-rfe"')[-1].startswith("c1 OK")
+    assert raw.command("c2", "CREATE Spam (USE (\\Junk))")[-1].startswith("c2 OK")
+    assert raw.command("c3", "CREATE INBOX")[-1].startswith("c3 NO [ALREADYEXISTS]")
+    lines = raw.command("l1", 'LIST "" Entw*')
+    assert lines[0] == '* LIST (\\HasNoChildren) "/" Entw&APw-rfe'
+    assert raw.command("r", 'RENAME "Entw&APw-rfe" Old/Drafts')[-1].startswith("r OK")
+    lines = raw.command("l2", 'LIST "" Old/%')
+    assert lines[0] == '* LIST (\\HasNoChildren) "/" Old/Drafts'
+    assert raw.command("u", "UNSUBSCRIBE Old/Drafts")[-1].startswith("u OK")
+    lines = raw.command("l3", 'LSUB "" Old/*')
+    assert lines == ["l3 OK LSUB completed"]
+    lines = raw.command("l4", 'LIST (SPECIAL-USE) "" *')
+    assert '* LIST (\\HasNoChildren \\Junk) "/" Spam' in lines and len(lines) == 7
+    assert raw.command("d", "DELETE Old/Drafts")[-1].startswith("d OK")
+    assert raw.command("d2", "DELETE Nothing")[-1].startswith("d2 NO [NONEXISTENT]")
+    assert raw.command("s", "SELECT Nothing")[-1].startswith("s NO [NONEXISTENT]")
+    assert raw.command("a", "APPEND Nothing {1+}\r\nx")[-1].startswith("a NO [TRYCREATE]")
+    raw.command("a2", "APPEND INBOX (\\Deleted) {3+}\r\nabc")
+    lines = raw.command("e", "EXAMINE INBOX")
+    assert lines[-1].startswith("e OK [READ-ONLY]") and "* OK [PERMANENTFLAGS ()] Read-only mailbox" in lines
+    assert raw.command("st", "STORE 1 +FLAGS (\\Seen)")[-1].startswith("st NO")
+    raw.command("cl", "CLOSE")  # read-only: nothing expunged
+    raw.command("s2", "SELECT INBOX")
+    lines = raw.command("ue", "UID EXPUNGE 1")
+    assert lines == ["* 1 EXPUNGE", "ue OK EXPUNGE completed"]
+    assert raw.command("un", "UNSELECT")[-1].startswith("un OK")
+    assert raw.command("n", "NAMESPACE")[0] == '* NAMESPACE (("" "/")) NIL NIL'
+    raw.close()
+
+
+def test_idle_over_imaps_survives_its_polling(server):
+    raw = Raw(server.port("imaps"), tls=True)
+    raw.command("l", f"LOGIN alice@example.org {PASSWORD}")
+    raw.command("s", "SELECT INBOX")
+    raw.send("i IDLE\r\n")
+    assert raw.line().startswith("+")
+    time.sleep(2.5)  # a few poll intervals pass inside TLS reads
+    other = connect(server)
+    other.append("INBOX", None, None, MESSAGE)
+    assert raw.line() == "* 1 EXISTS"
+    raw.send("DONE\r\n")
+    assert raw.until_tagged("i")[-1] == "i OK IDLE terminated"
+    lines = raw.command("f", "FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+    assert lines[0] == "* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {24}"
+    other.logout()
+    raw.close()
