@@ -18,9 +18,21 @@ PROTOCOLS = ["smtp", "submission", "submissions", "imap", "imaps", "pop3s", "htt
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
+
+
+def free_ports(count):
+    """Distinct free ports: all sockets are held open until every port is chosen, so none repeats."""
+    sockets = []
+    try:
+        for _ in range(count):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            sockets.append(s)
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def toml_value(value):
@@ -40,7 +52,7 @@ class Bulwark:
         self.data_dir = self.workdir / "data"
         self.config_path = self.workdir / "bulwark.toml"
         self.log_path = self.workdir / "server.log"
-        self.ports = {p: free_port() for p in protocols}
+        self.ports = dict(zip(protocols, free_ports(len(protocols))))
         self.proc = None
         # Defaults chosen for fast, deterministic tests: a cheap argon2id cost and short throttle delays.
         self.settings = {
