@@ -238,6 +238,23 @@ Result<std::uint64_t> bump_modseq(Database& db, std::int64_t mailbox_id) {
   return modseq;
 }
 
+// Removes messages and records them as expunged at one new modseq (for QRESYNC/VANISHED), inside the caller's
+// transaction.
+template <class Uids, class UidOf>
+Status remove_messages(Database& db, std::int64_t mailbox_id, const Uids& uids, UidOf uid_of) {
+  if (uids.empty()) return ok();
+  BULWARK_TRY_ASSIGN(auto modseq, bump_modseq(db, mailbox_id));
+  for (const auto& item : uids) {
+    std::int64_t uid = uid_of(item);
+    BULWARK_TRY_ASSIGN(auto del, db.prepare("DELETE FROM message WHERE mailbox_id = ? AND uid = ?"));
+    BULWARK_TRY(del.bind(1, mailbox_id).bind(2, uid).run());
+    BULWARK_TRY_ASSIGN(auto record, db.prepare(
+        "INSERT OR REPLACE INTO expunged(mailbox_id, uid, modseq) VALUES(?, ?, ?)"));
+    BULWARK_TRY(record.bind(1, mailbox_id).bind(2, uid).bind(3, static_cast<std::int64_t>(modseq)).run());
+  }
+  return ok();
+}
+
 Result<std::optional<MessageRecord>> load_message(Database& db, std::int64_t mailbox_id, std::uint32_t uid) {
   BULWARK_TRY_ASSIGN(auto stmt, db.prepare(
       "SELECT uid, modseq, flags, internal_date, size, blob_id, structure FROM message "
@@ -567,16 +584,7 @@ Result<std::vector<std::uint32_t>> SqliteMailStore::expunge(const Principal& who
     if (uids && std::find(uids->begin(), uids->end(), uid) == uids->end()) continue;
     gone.push_back(uid);
   }
-  if (!gone.empty()) {
-    BULWARK_TRY_ASSIGN(auto modseq, bump_modseq(adb->db, mailbox.id));
-    for (auto uid : gone) {
-      BULWARK_TRY_ASSIGN(auto del, adb->db.prepare("DELETE FROM message WHERE mailbox_id = ? AND uid = ?"));
-      BULWARK_TRY(del.bind(1, mailbox.id).bind(2, uid).run());
-      BULWARK_TRY_ASSIGN(auto record, adb->db.prepare(
-          "INSERT OR REPLACE INTO expunged(mailbox_id, uid, modseq) VALUES(?, ?, ?)"));
-      BULWARK_TRY(record.bind(1, mailbox.id).bind(2, uid).bind(3, static_cast<std::int64_t>(modseq)).run());
-    }
-  }
+  BULWARK_TRY(remove_messages(adb->db, mailbox.id, gone, [](std::uint32_t uid) { return uid; }));
   BULWARK_TRY(txn.commit());
   return gone;
 }
@@ -637,13 +645,7 @@ Result<MailStore::Copied> SqliteMailStore::copy_or_move(const Principal& who, Ma
     }
     if (is_move && src == dst) {
       // Same database: the copy and the removal commit together.
-      BULWARK_TRY_ASSIGN(auto modseq, bump_modseq(src->db, from.id));
-      for (const auto& m : messages) {
-        BULWARK_TRY_ASSIGN(auto del, src->db.prepare("DELETE FROM message WHERE mailbox_id = ? AND uid = ?"));
-        BULWARK_TRY(del.bind(1, from.id).bind(2, m.uid).run());
-        BULWARK_TRY_ASSIGN(auto record, src->db.prepare("INSERT OR REPLACE INTO expunged(mailbox_id, uid, modseq) VALUES(?, ?, ?)"));
-        BULWARK_TRY(record.bind(1, from.id).bind(2, m.uid).bind(3, static_cast<std::int64_t>(modseq)).run());
-      }
+      BULWARK_TRY(remove_messages(src->db, from.id, messages, [](const MessageRecord& m) { return m.uid; }));
     }
     BULWARK_TRY(txn.commit());
   }
@@ -651,13 +653,7 @@ Result<MailStore::Copied> SqliteMailStore::copy_or_move(const Principal& who, Ma
     // Different accounts: the copy is durable first, so a crash here duplicates, never loses.
     Database::Transaction txn(src->db);
     BULWARK_TRY(txn.begin());
-    BULWARK_TRY_ASSIGN(auto modseq, bump_modseq(src->db, from.id));
-    for (const auto& m : messages) {
-      BULWARK_TRY_ASSIGN(auto del, src->db.prepare("DELETE FROM message WHERE mailbox_id = ? AND uid = ?"));
-      BULWARK_TRY(del.bind(1, from.id).bind(2, m.uid).run());
-      BULWARK_TRY_ASSIGN(auto record, src->db.prepare("INSERT OR REPLACE INTO expunged(mailbox_id, uid, modseq) VALUES(?, ?, ?)"));
-      BULWARK_TRY(record.bind(1, from.id).bind(2, m.uid).bind(3, static_cast<std::int64_t>(modseq)).run());
-    }
+    BULWARK_TRY(remove_messages(src->db, from.id, messages, [](const MessageRecord& m) { return m.uid; }));
     BULWARK_TRY(txn.commit());
   }
   return out;
