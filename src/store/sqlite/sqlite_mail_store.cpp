@@ -255,12 +255,11 @@ Status remove_messages(Database& db, std::int64_t mailbox_id, const Uids& uids, 
   return ok();
 }
 
-Result<std::optional<MessageRecord>> load_message(Database& db, std::int64_t mailbox_id, std::uint32_t uid) {
-  BULWARK_TRY_ASSIGN(auto stmt, db.prepare(
-      "SELECT uid, modseq, flags, internal_date, size, blob_id, structure FROM message "
-      "WHERE mailbox_id = ? AND uid = ?"));
-  BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, mailbox_id).bind(2, uid).step());
-  if (!row) return std::optional<MessageRecord>();
+constexpr std::string_view kMessageColumns =
+    "SELECT uid, modseq, flags, internal_date, size, blob_id, structure FROM message ";
+
+// One row selected with kMessageColumns.
+MessageRecord read_message_row(const Statement& stmt) {
   MessageRecord m;
   m.uid = static_cast<std::uint32_t>(stmt.column_int(0));
   m.modseq = static_cast<std::uint64_t>(stmt.column_int(1));
@@ -269,7 +268,14 @@ Result<std::optional<MessageRecord>> load_message(Database& db, std::int64_t mai
   m.size = static_cast<std::uint64_t>(stmt.column_int(4));
   m.blob_id = stmt.column_text(5);
   m.structure = stmt.column_text(6);
-  return std::optional<MessageRecord>(std::move(m));
+  return m;
+}
+
+Result<std::optional<MessageRecord>> load_message(Database& db, std::int64_t mailbox_id, std::uint32_t uid) {
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare(std::string(kMessageColumns) + "WHERE mailbox_id = ? AND uid = ?"));
+  BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, mailbox_id).bind(2, uid).step());
+  if (!row) return std::optional<MessageRecord>();
+  return std::optional<MessageRecord>(read_message_row(stmt));
 }
 
 Status check_quota(Database& db, std::uint64_t quota, std::uint64_t adding) {
@@ -475,22 +481,13 @@ Result<std::vector<MessageRecord>> SqliteMailStore::list_messages(const Principa
   std::lock_guard lock(adb->mutex);
   BULWARK_TRY(require(adb->db, mailbox.owner, who, mailbox.id, Right::read));
   BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare(
-      "SELECT uid, modseq, flags, internal_date, size, blob_id, structure FROM message "
-      "WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid"));
+      std::string(kMessageColumns) + "WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid"));
   stmt.bind(1, mailbox.id).bind(2, first_uid).bind(3, last_uid);
   std::vector<MessageRecord> out;
   for (;;) {
     BULWARK_TRY_ASSIGN(bool row, stmt.step());
     if (!row) break;
-    MessageRecord m;
-    m.uid = static_cast<std::uint32_t>(stmt.column_int(0));
-    m.modseq = static_cast<std::uint64_t>(stmt.column_int(1));
-    m.flags = text_to_flags(stmt.column_text(2));
-    m.internal_date = stmt.column_int(3);
-    m.size = static_cast<std::uint64_t>(stmt.column_int(4));
-    m.blob_id = stmt.column_text(5);
-    m.structure = stmt.column_text(6);
-    out.push_back(std::move(m));
+    out.push_back(read_message_row(stmt));
   }
   return out;
 }
