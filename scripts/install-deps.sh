@@ -10,7 +10,7 @@ PACKAGES=(
   libtomlplusplus-dev libcli11-dev libexpected-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev
   libbenchmark-dev
   # test clients and tools
-  python3 python3-pytest swaks curl openssl sqlite3 passwd
+  python3 python3-pytest swaks curl openssl sqlite3 passwd isync
 )
 
 missing=()

@@ -25,6 +25,12 @@ std::vector<std::filesystem::path> readable_paths(const Config& config, const ne
                         "/dev/urandom"}) {
     paths.emplace_back(p);
   }
+  // glibc iconv loads its charset modules (and gconv-modules) on first use: RFC 2047 words and text parts in
+  // ISO-8859-x, windows-125x, KOI8-R... for SEARCH and SORT. Without these, only UTF-8 and US-ASCII convert.
+  for (const char* p : {"/usr/lib/x86_64-linux-gnu/gconv", "/usr/lib/aarch64-linux-gnu/gconv", "/usr/lib64/gconv",
+                        "/usr/lib/gconv"}) {
+    paths.emplace_back(p);
+  }
 #if defined(__SANITIZE_ADDRESS__)
   paths.emplace_back("/proc");  // sanitizer builds only: LeakSanitizer reads /proc/self/task at exit
 #elif defined(__has_feature)

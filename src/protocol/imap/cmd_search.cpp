@@ -1,5 +1,8 @@
-// SEARCH and UID SEARCH (RFC 9051 6.4.4; RFC 4731 ESEARCH RETURN (MIN MAX ALL COUNT); RFC 7162 3.1.5 MODSEQ).
+// SEARCH and UID SEARCH (RFC 9051 6.4.4; RFC 4731 ESEARCH RETURN (MIN MAX ALL COUNT); RFC 7162 3.1.5 MODSEQ;
+// RFC 5182 SEARCHRES: RETURN (SAVE) and "$", also RFC 9051 6.4.4.1).
 // With IMAP4rev2 enabled, or with RETURN, the answer is ESEARCH; otherwise the IMAP4rev1 SEARCH response.
+// The saved result is kept as UIDs in SelectedMailbox::saved_uids, so expunges need no bookkeeping: resolve()
+// and the substitution below only ever name UIDs still in the view.
 // Messages are evaluated on the blocking pool (search_matcher.h); the raw message is read only when a key
 // needs headers or text.
 #include <algorithm>
@@ -8,15 +11,45 @@
 #include "protocol/imap/imap_session.h"
 #include "protocol/imap/response_format.h"
 #include "protocol/imap/search_matcher.h"
+#include "protocol/imap/search_run.h"
 
 namespace bulwark::protocol::imap {
 namespace {
 
-struct Hit {
-  std::uint32_t seq = 0;
-  std::uint32_t uid = 0;
-  std::uint64_t modseq = 0;
-};
+// Replaces every "$" in the criterion by the saved UIDs (RFC 5182 2.1: as if they were written there).
+void substitute_saved(parse::imap::SearchKey& key, const std::vector<std::uint32_t>& saved_uids) {
+  std::vector<parse::imap::SearchKey*> stack{&key};
+  while (!stack.empty()) {
+    parse::imap::SearchKey* node = stack.back();
+    stack.pop_back();
+    if ((node->kind == parse::imap::SearchKeyKind::sequence_set || node->kind == parse::imap::SearchKeyKind::uid) &&
+        node->sequence_set.is_saved_result()) {
+      std::vector<parse::imap::SequenceSet::Range> ranges;
+      for (auto uid : saved_uids) ranges.push_back({uid, uid});
+      node->kind = parse::imap::SearchKeyKind::uid;
+      node->sequence_set = parse::imap::SequenceSet::from_ranges(std::move(ranges));
+    }
+    for (auto& child : node->children) stack.push_back(&child);
+  }
+}
+
+// RFC 5182 2.4: SAVE with MIN and/or MAX saves just those; otherwise the whole result.
+std::vector<std::uint32_t> result_to_save(const std::vector<parse::imap::SearchReturnOption>& options,
+                                          const std::vector<SearchHit>& hits) {
+  using parse::imap::SearchReturnOption;
+  auto has = [&](SearchReturnOption option) { return std::find(options.begin(), options.end(), option) != options.end(); };
+  std::vector<std::uint32_t> uids;
+  if (hits.empty()) return uids;
+  const bool min = has(SearchReturnOption::min);
+  const bool max = has(SearchReturnOption::max);
+  if (!min && !max) {
+    for (const auto& hit : hits) uids.push_back(hit.uid);
+    return uids;
+  }
+  if (min) uids.push_back(hits.front().uid);
+  if (max && (!min || hits.back().uid != hits.front().uid)) uids.push_back(hits.back().uid);
+  return uids;
+}
 
 }  // namespace
 
@@ -24,53 +57,32 @@ net::awaitable<Reply> ImapSession::on_search(parse::imap::Command command) {
   using parse::imap::SearchReturnOption;
   const bool is_uid = command.is_uid();
   auto args = std::get<parse::imap::SearchArgs>(std::move(command.args));
-  if (args.charset && *args.charset != "US-ASCII" && *args.charset != "UTF-8") {
-    co_return Reply::no("[BADCHARSET (US-ASCII UTF-8)] Unsupported charset");
-  }
+  if (args.charset && !is_supported_search_charset(*args.charset)) co_return Reply::no(std::string(kBadCharsetReply));
   auto options = args.return_options;
-  if (options && std::find(options->begin(), options->end(), SearchReturnOption::save) != options->end()) {
-    co_return Reply::bad("SAVE is not supported (no SEARCHRES)");
-  }
+  const bool is_save =
+      options && std::find(options->begin(), options->end(), SearchReturnOption::save) != options->end();
+  substitute_saved(args.key, selected_->saved_uids);
   const bool with_modseq = uses_modseq(args.key);
   if (with_modseq) condstore_enabled_ = true;
   auto& mail = services_.mail;
   const store::Principal who = *principal_;
   const auto ref = selected_->ref;
-  const bool need_content = needs_content(args.key);
   auto messages = selected_->view.messages();
-  SearchScope scope{static_cast<std::uint32_t>(messages.size()), messages.empty() ? 0 : messages.back().uid};
-  auto job = [&mail, who, ref, need_content, messages = std::move(messages), scope,
-                                 key = std::move(args.key)]() -> Result<std::vector<Hit>> {
-    std::vector<Hit> out;
-    if (messages.empty()) return out;
-    BULWARK_TRY_ASSIGN(auto records, mail.list_messages(who, ref, 1, std::numeric_limits<std::uint32_t>::max()));
-    std::size_t r = 0;
-    for (std::size_t i = 0; i < messages.size(); ++i) {
-      const auto& m = messages[i];
-      while (r < records.size() && records[r].uid < m.uid) ++r;
-      SearchMessage message;
-      message.seq = static_cast<std::uint32_t>(i + 1);
-      message.uid = m.uid;
-      message.modseq = m.modseq;
-      message.flags = &m.flags;
-      std::string raw;
-      if (r < records.size() && records[r].uid == m.uid) {
-        message.internal_date = records[r].internal_date;
-        message.size = records[r].size;
-        if (need_content) {
-          auto bytes = mail.read_message(who, ref, m.uid);
-          if (bytes) raw = std::move(*bytes);
-        }
-      } else if (need_content) {
-        continue;  // expunged by another session: its content is gone
-      }
-      message.raw = raw;
-      if (matches(key, message, scope)) out.push_back(Hit{message.seq, m.uid, m.modseq});
-    }
-    return out;
+  auto job = [&mail, who, ref, messages = std::move(messages),
+              key = std::move(args.key)]() -> Result<std::vector<SearchHit>> {
+    return run_search(mail, who, ref, messages, key, SearchLoad{});
   };
   auto hits = co_await net::run_blocking(connection_->blocking, std::move(job));
-  if (!hits) co_return store_error(hits.error(), "SEARCH");
+  if (!hits) {
+    if (is_save) selected_->saved_uids.clear();  // RFC 5182 2.1: a failed SAVE leaves an empty result
+    co_return store_error(hits.error(), "SEARCH");
+  }
+  if (is_save) {
+    selected_->saved_uids = result_to_save(*options, *hits);
+    std::erase(*options, SearchReturnOption::save);
+    // RFC 5182 2.4: SAVE alone returns no ESEARCH response.
+    if (options->empty()) co_return Reply::ok("SEARCH completed, result saved");
+  }
 
   std::uint64_t highest = 0;
   std::vector<std::uint32_t> numbers;

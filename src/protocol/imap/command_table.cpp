@@ -44,10 +44,14 @@ const CommandEntry* ImapSession::find_command(parse::imap::CommandName name) {
       {CommandName::uid_store, &ImapSession::on_store, S::selected},
       {CommandName::copy, &ImapSession::on_copy, S::selected},
   }};
-  static const std::array<CommandEntry, 3> kMore{{
+  static const std::array<CommandEntry, 7> kMore{{
       {CommandName::uid_copy, &ImapSession::on_copy, S::selected},
       {CommandName::move, &ImapSession::on_copy, S::selected},
       {CommandName::uid_move, &ImapSession::on_copy, S::selected},
+      {CommandName::sort, &ImapSession::on_sort, S::selected},
+      {CommandName::uid_sort, &ImapSession::on_sort, S::selected},
+      {CommandName::thread, &ImapSession::on_thread, S::selected},
+      {CommandName::uid_thread, &ImapSession::on_thread, S::selected},
   }};
   for (const auto& entry : kTable) {
     if (entry.name == name) return &entry;

@@ -57,6 +57,7 @@ std::string ImapSession::capability_list() const {
   }
   out += " SASL-IR LITERAL+ ENABLE IDLE NAMESPACE ID UNSELECT UIDPLUS MOVE CHILDREN LIST-EXTENDED LIST-STATUS"
          " SPECIAL-USE CREATE-SPECIAL-USE ESEARCH CONDSTORE STATUS=SIZE BINARY";
+  out += " SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES SEARCHRES";  // cmd_sort/search.cpp
   return out;
 }
 
@@ -287,9 +288,14 @@ void ImapSession::deselect() {
 }
 
 Result<std::vector<std::uint32_t>> ImapSession::resolve(const parse::imap::SequenceSet& set, bool is_uid) const {
-  if (set.is_saved_result()) return fail(Errc::invalid_syntax, "$ is not supported (no SEARCHRES)");
   std::vector<std::uint32_t> uids;
   const auto& view = selected_->view;
+  if (set.is_saved_result()) {  // RFC 5182 2.1: the saved messages still in the mailbox, no error either way
+    for (auto uid : selected_->saved_uids) {
+      if (view.seq_of(uid)) uids.push_back(uid);
+    }
+    return uids;
+  }
   if (is_uid) {
     const auto largest = view.largest_uid();
     const auto normalized = set.normalized(largest);

@@ -57,6 +57,7 @@ struct SelectedMailbox {
   std::string name;  // UTF-8
   bool is_read_only = false;
   MailboxView view;
+  std::vector<std::uint32_t> saved_uids;  // RFC 5182 SEARCHRES "$", ascending
 };
 
 class ImapSession {
@@ -145,6 +146,9 @@ class ImapSession {
   net::awaitable<Reply> on_expunge(parse::imap::Command command);
   // cmd_search.cpp
   net::awaitable<Reply> on_search(parse::imap::Command command);
+  // cmd_sort.cpp: SORT THREAD and the UID forms
+  net::awaitable<Reply> on_sort(parse::imap::Command command);
+  net::awaitable<Reply> on_thread(parse::imap::Command command);
   // cmd_idle.cpp
   net::awaitable<Reply> on_idle(parse::imap::Command command);
 

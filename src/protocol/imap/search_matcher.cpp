@@ -7,6 +7,7 @@
 #include "parse/mime/encoded_word.h"
 #include "parse/mime/header.h"
 #include "protocol/imap/response_format.h"
+#include "protocol/imap/search_text.h"
 
 namespace bulwark::protocol::imap {
 namespace {
@@ -15,13 +16,6 @@ using parse::imap::SearchKey;
 using parse::imap::SearchKeyKind;
 
 char fold(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
-bool contains_folded(std::string_view haystack, std::string_view needle) {
-  if (needle.empty()) return true;
-  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                        [](char a, char b) { return fold(a) == fold(b); });
-  return it != haystack.end();
-}
 
 bool has_flag(const std::vector<std::string>* flags, std::string_view flag) {
   if (flags == nullptr) return false;
@@ -67,8 +61,9 @@ class Evaluator {
       case SearchKeyKind::header:
         if (key.text.empty()) return header().find(key.header_field) != nullptr;
         return header_contains(key.header_field, key.text);
-      case SearchKeyKind::body: return contains_folded(message_.raw.substr(std::min(header().size(), message_.raw.size())), key.text);
-      case SearchKeyKind::text: return contains_folded(message_.raw, key.text);
+      case SearchKeyKind::body: return contains_text(body_text(), key.text);
+      case SearchKeyKind::text:
+        return contains_text(header_text(), key.text) || contains_text(body_text(), key.text);
       case SearchKeyKind::before: return internal_day() < key_day(key);
       case SearchKeyKind::on: return internal_day() == key_day(key);
       case SearchKeyKind::since: return internal_day() >= key_day(key);
@@ -90,15 +85,30 @@ class Evaluator {
     return *header_;
   }
 
+  // Case-folded substring (search_text.h); the needle is UTF-8 (CHARSET UTF-8 or US-ASCII).
+  static bool contains_text(const std::string& folded_haystack, std::string_view needle) {
+    if (needle.empty()) return true;
+    return folded_haystack.find(fold_for_search(needle)) != std::string::npos;
+  }
+
   bool header_contains(std::string_view name, std::string_view text) {
     for (const auto* field : header().find_all(name)) {
       auto value = parse::mime::unfold(field->raw_value);
-      if (contains_folded(value, text)) return true;
-      if (value.find("=?") != std::string::npos && contains_folded(parse::mime::decode_encoded_words(value), text)) {
-        return true;
-      }
+      if (value.find("=?") != std::string::npos) value = parse::mime::decode_encoded_words(value);
+      if (contains_text(fold_for_search(value), text)) return true;
     }
     return false;
+  }
+
+  const std::string& body_text() {
+    if (!body_text_) body_text_ = fold_for_search(searchable_body(message_.raw));
+    return *body_text_;
+  }
+  const std::string& header_text() {
+    if (!header_text_) {
+      header_text_ = fold_for_search(searchable_header(message_.raw.substr(0, std::min(header().size(), message_.raw.size()))));
+    }
+    return *header_text_;
   }
 
   std::int64_t internal_day() const { return unix_day(message_.internal_date); }
@@ -116,6 +126,8 @@ class Evaluator {
   const SearchMessage& message_;
   const SearchScope& scope_;
   std::optional<parse::mime::Header> header_;
+  std::optional<std::string> body_text_;
+  std::optional<std::string> header_text_;
   bool sent_day_loaded_ = false;
   std::optional<std::int64_t> sent_day_;
 };

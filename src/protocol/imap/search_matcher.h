@@ -1,7 +1,7 @@
 // Evaluates an IMAP SEARCH criterion (RFC 9051 6.4.4) against one message. Pure: the session loads what the
 // keys need (flags and sizes always; the raw message only when needs_content()) and calls matches().
-// Text keys are case-insensitive substring matches (ASCII case folding, RFC 9051 6.4.4 "MAY" for non-ASCII);
-// header keys also match the decoded RFC 2047 form. Dates compare calendar days: INTERNALDATE in UTC, the Date
+// Text keys are case-insensitive substring matches on decoded text (search_text.h): header keys on the
+// RFC 2047-decoded value, BODY and TEXT on the decoded text parts. Dates compare calendar days: INTERNALDATE in UTC, the Date
 // header in its own zone. RECENT and NEW match nothing (no \Recent in IMAP4rev2), OLD everything.
 #pragma once
 
