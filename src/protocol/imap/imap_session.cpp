@@ -305,6 +305,8 @@ Result<std::vector<std::uint32_t>> ImapSession::resolve(const parse::imap::Seque
     return uids;
   }
   const auto exists = view.exists();
+  // RFC 9051 9: "*" (and every number) is invalid as a message sequence number in an empty mailbox.
+  if (exists == 0) return fail(Errc::invalid_syntax, "Invalid message sequence number: the mailbox is empty");
   const auto normalized = set.normalized(exists);
   for (const auto& range : normalized.ranges()) {
     if (range.last > exists) return fail(Errc::invalid_syntax, "Invalid message sequence number");
