@@ -11,6 +11,7 @@
 #   BENCH_PARENT=/tmp (where the temporary directory goes; the fsyncs land on that filesystem)
 #   RESULTS=FILE (keep the raw JSON lines)  KEEP=1 (keep the temporary directory)
 #   POSTFIX_POSTCONF="name=value ..." (applied to the Postfix instance on top of the templates)
+#   BULWARK_INLINE=SIZE (Bulwark's inline_message_size, e.g. 0 for blob files only; default: Bulwark's default)
 #
 # Everything listens on 127.0.0.1 only, on free ports. Everything started here is stopped at exit.
 set -euo pipefail
@@ -69,11 +70,14 @@ while [ "$SINK_PORT" = "$BULWARK_PORT" ] || [ "$SINK_PORT" = "$POSTFIX_PORT" ]; 
 # --- Bulwark: own data_dir, SMTP on loopback, domain example.com with the account sink@example.com.
 # Limits that would refuse a benchmark are lifted (100 sessions from one IP; the per-IP message rate limit off).
 mkdir -p "$DIR/bulwark"
+INLINE_LINE=
+[ -n "${BULWARK_INLINE:-}" ] && INLINE_LINE="inline_message_size = \"$BULWARK_INLINE\""
 cat > "$DIR/bulwark/bulwark.toml" <<EOF
 data_dir = "$DIR/bulwark/data"
 hostname = "mail.bench.local"
 user = ""
 log_level = "info"
+$INLINE_LINE
 [listen]
 smtp = "127.0.0.1:$BULWARK_PORT"
 [limits]

@@ -175,6 +175,7 @@ Table root_handlers() {
        }},
       {"threads", INT_FIELD(threads, 0, 256)},
       {"blocking_threads", INT_FIELD(blocking_threads, 0, 1024)},
+      {"inline_message_size", SIZE_FIELD(inline_message_bytes)},
       {"allow_plaintext_auth_on_loopback", BOOL_FIELD(allow_plaintext_auth_on_loopback)},
       {"listen", section(std::move(listen))},
       {"tls", section(Table{

@@ -28,8 +28,8 @@ Result<Stores> open_stores(const Config& config) {
   Stores stores;
   stores.queue = std::move(queue);
   stores.directory = std::move(directory);
-  stores.mail = std::make_unique<store::sqlite::SqliteMailStore>(config.data_dir,
-                                                                 std::shared_ptr<store::BlobStore>(std::move(blobs)));
+  stores.mail = std::make_unique<store::sqlite::SqliteMailStore>(
+      config.data_dir, std::shared_ptr<store::BlobStore>(std::move(blobs)), config.inline_message_bytes);
   return stores;
 }
 

@@ -73,6 +73,9 @@ struct Config {
   std::string log_level = "info";
   unsigned threads = 0;           // 0: one per core
   unsigned blocking_threads = 0;  // threads for blocking calls (SQLite, fsync, argon2id); 0: 8 per core, at least 8
+  // A delivered message for one account up to this size is kept in the account's database (one sync per
+  // delivery, ADR 0003); larger ones and those for several accounts go to a blob file. 0: always blob files.
+  std::uint64_t inline_message_bytes = 256 << 10;
   bool allow_plaintext_auth_on_loopback = true;
   std::map<Protocol, ListenAddress> listen;
   TlsConfig tls;

@@ -14,4 +14,16 @@ std::string_view special_use_attribute(SpecialUse role) {
   return "";
 }
 
+std::vector<Result<Appended>> MailStore::deliver_message(std::span<const DeliveryTarget> targets,
+                                                         std::string_view content, const NewMessage& message) {
+  std::vector<Result<Appended>> out;
+  out.reserve(targets.size());
+  auto blob = store_blob(content);
+  for (const auto& target : targets) {
+    if (!blob) out.emplace_back(tl::unexpected(blob.error()));
+    else out.push_back(deliver(target, *blob, message));
+  }
+  return out;
+}
+
 }  // namespace bulwark::store

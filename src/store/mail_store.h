@@ -147,6 +147,15 @@ class MailStore {
   // Into the target account's INBOX; fails with quota_exceeded when over quota.
   [[nodiscard]] virtual Result<Appended> deliver(const DeliveryTarget& target, const BlobRef& blob,
                                                  const NewMessage& message) = 0;
+  // Stores `content` once and delivers it into the INBOX of every target (distinct accounts, as the directory
+  // resolved them); each result is durable when this returns. One result per target, in order: the new uid, or
+  // why that account did not get it (quota_exceeded, ...). A failure to store the bytes fails every target.
+  // The default stores a blob and calls deliver() per target; a backend may do better (ADR 0003: the SQLite
+  // store keeps small single-account messages inside the account database and shares one sync among
+  // concurrent deliveries).
+  [[nodiscard]] virtual std::vector<Result<Appended>> deliver_message(std::span<const DeliveryTarget> targets,
+                                                                      std::string_view content,
+                                                                      const NewMessage& message);
   // Messages with uid in [first, last], in uid order (right r).
   [[nodiscard]] virtual Result<std::vector<MessageRecord>> list_messages(const Principal& who, MailboxRef mailbox,
                                                                          std::uint32_t first_uid,
@@ -174,6 +183,12 @@ class MailStore {
   [[nodiscard]] virtual Result<Copied> move(const Principal& who, MailboxRef from, std::span<const std::uint32_t> uids,
                                             MailboxRef to) = 0;
   [[nodiscard]] virtual Result<Usage> usage(const Principal& who) = 0;
+  // The target account's usage, for refusing mail to a full mailbox at RCPT (RFC 3463 4.2.2). The default
+  // reports unavailable, and callers then accept and let deliver() decide.
+  [[nodiscard]] virtual Result<Usage> delivery_usage(const DeliveryTarget& target) {
+    (void)target;
+    return fail(Errc::unavailable, "usage by delivery target is not implemented by this backend");
+  }
 
   // --- change tracking (IMAP sessions; additive, so a backend without it reports unavailable) ---
   // The mailbox's counters (right r).

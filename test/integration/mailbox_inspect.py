@@ -1,6 +1,7 @@
 """Reads a test server's mail straight from its data_dir, without IMAP: the directory (directory.db) gives the
-account id, the account's mail.db lists the messages of a mailbox, and the blob file under
-data_dir/blobs/<first 2 hex>/<rest> (named by the SHA-256 of the content) holds the bytes.
+account id, the account's mail.db lists the messages of a mailbox, and the bytes (named by their SHA-256) are
+either in that mail.db's body table (a small message for one account, ADR 0003) or in the blob file under
+data_dir/blobs/<first 2 hex>/<rest>.
 
 Read-only (SQLite opened with mode=ro); safe while the server runs (WAL).
 """
@@ -48,9 +49,27 @@ def messages(data_dir, address, mailbox="INBOX"):
         return []
     with _connect(db_path) as db:
         rows = db.execute(
-            "SELECT m.uid, m.size, m.blob_id, m.flags FROM message m JOIN mailbox b ON b.id = m.mailbox_id "
-            "WHERE b.name = ? ORDER BY m.uid", (mailbox,)).fetchall()
-    return [Message(uid, size, blob, flags.split(), read_blob(data_dir, blob)) for uid, size, blob, flags in rows]
+            "SELECT m.uid, m.size, m.blob_id, m.flags, (SELECT data FROM body WHERE id = m.blob_id) "
+            "FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.name = ? ORDER BY m.uid",
+            (mailbox,)).fetchall()
+    out = []
+    for uid, size, blob, flags, inline in rows:
+        if inline is not None:
+            assert hashlib.sha256(inline).hexdigest() == blob, "inline body does not match its name"
+            content = bytes(inline)
+        else:
+            content = read_blob(data_dir, blob)
+        out.append(Message(uid, size, blob, flags.split(), content))
+    return out
+
+
+def inline_body_count(data_dir, address):
+    """Bodies kept inside the account's mail.db (0 if it has none yet)."""
+    db_path = pathlib.Path(data_dir) / "accounts" / str(account_id(data_dir, address)) / "mail.db"
+    if not db_path.exists():
+        return 0
+    with _connect(db_path) as db:
+        return db.execute("SELECT count(*) FROM body").fetchone()[0]
 
 
 def inbox(server, address):

@@ -194,3 +194,56 @@ def test_quota_at_rcpt_and_end_of_data(make_server):
     assert len(inbox(srv, "alice@example.org")) == 1 and len(inbox(srv, "bob@example.org")) == 1
     queued = queue_entries(srv.data_dir)
     assert len(queued) == 1 and queued[0][2] == ["alice@example.org"]
+
+
+def test_full_mailbox_is_refused_at_rcpt_with_452(make_server):
+    srv = make_server()
+    srv.add_user("alice@example.org", quota="3K")
+    srv.add_user("bob@example.org")
+    srv.start()
+    filler = b"Subject: filler\r\n\r\n" + (b"f" * 98 + b"\r\n") * 20  # about 2 KiB of the 3 KiB
+    assert send(srv, "s@remote.example", ["alice@example.org"], filler) == {}
+    # smtplib declares SIZE (RFC 1870); a message that does not fit the room left is refused at RCPT, temporarily.
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as err:
+        send(srv, "s@remote.example", ["alice@example.org"], filler)
+    code, text = err.value.recipients["alice@example.org"]
+    assert code == 452 and text.startswith(b"4.2.2"), text
+    srv.wait_for_log("mailbox full for <alice@example.org>")
+    # Other recipients of the same transaction are unaffected: bob gets it, alice is refused.
+    refused = send(srv, "s@remote.example", ["alice@example.org", "bob@example.org"], filler)
+    assert refused["alice@example.org"][0] == 452
+    assert len(inbox(srv, "alice@example.org")) == 1 and len(inbox(srv, "bob@example.org")) == 1
+    # A message that fits the room left is still accepted.
+    assert send(srv, "s@remote.example", ["alice@example.org"], b"Subject: small\r\n\r\nok\r\n") == {}
+    assert len(inbox(srv, "alice@example.org")) == 2
+    # Without SIZE, a mailbox with no room at all (used == quota) is refused at RCPT too. To fill it exactly, the
+    # trace fields' size is taken from the small message (same sender, recipient and client name; the Received
+    # id's hex counters keep their length while fewer than 16 connections and messages have been made).
+    small = inbox(srv, "alice@example.org")[-1]
+    overhead = small.size - len(b"Subject: small\r\n\r\nok\r\n")
+    head = b"Subject: fill\r\n\r\n"
+    pad = 3072 - sum(m.size for m in inbox(srv, "alice@example.org")) - overhead - len(head) - 2
+    assert pad > 0
+    assert send(srv, "s@remote.example", ["alice@example.org"], head + b"p" * pad + b"\r\n") == {}
+    assert sum(m.size for m in inbox(srv, "alice@example.org")) == 3072
+    c = RawSmtp(srv.port("smtp")).greeting()
+    c.ehlo()
+    assert c.cmd("MAIL FROM:<s@remote.example>")[0] == 250
+    code, text = c.cmd("RCPT TO:<alice@example.org>")
+    assert code == 452 and text.startswith("4.2.2"), text
+    assert c.cmd("RCPT TO:<bob@example.org>")[0] == 250
+
+
+def test_inline_message_size_decides_where_the_bytes_go(make_server):
+    """ADR 0003: a small message for one account is kept in its mail.db; inline_message_size = 0 turns that off."""
+    from mailbox_inspect import inline_body_count
+    for limit, inline in ((None, True), (0, False)):
+        srv = make_server({"": {"inline_message_size": limit}} if limit is not None else None)
+        srv.add_user("alice@example.org")
+        srv.start()
+        before = blob_count(srv.data_dir)
+        assert send(srv, "s@remote.example", ["alice@example.org"]) == {}
+        assert inline_body_count(srv.data_dir, "alice@example.org") == (1 if inline else 0)
+        assert blob_count(srv.data_dir) == before + (0 if inline else 1)
+        assert inbox(srv, "alice@example.org")[0].content.endswith(MESSAGE)
+        srv.stop()

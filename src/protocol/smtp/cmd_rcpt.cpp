@@ -3,6 +3,8 @@
 // (otherwise 550 5.7.1), and such recipients go to the outbound queue, as do alias targets on other domains.
 // NOTIFY/ORCPT (RFC 3461) are kept with the queued recipient. At most limits.max_recipients (452 4.5.3).
 // With SIZE= on MAIL, a recipient whose whole quota is smaller than the message is refused here (552 5.2.2).
+// A recipient whose mailbox is already full (no room for the declared SIZE, or for one more octet) is refused
+// with 452 4.2.2 (RFC 3463 X.2.2, temporary: the owner can make room) rather than accepted and bounced later.
 #include <algorithm>
 
 #include "base/log.h"
@@ -16,10 +18,23 @@ struct RcptLookup {
   bool is_local = false;
   std::optional<Error> error;
   std::optional<store::Resolution> resolution;
+  bool is_full = false;  // every account it resolves to is over quota (and nothing is forwarded)
 };
 
-RcptLookup lookup_recipient(store::DirectoryStore& directory, const std::string& domain, const std::string& address,
-                            bool is_literal) {
+// Whether every local target lacks room for `needed` octets. A usage the store cannot tell counts as room:
+// delivery checks the quota again in any case.
+bool all_full(store::MailStore& mail, const store::Resolution& resolution, std::uint64_t needed) {
+  if (resolution.local.empty() || !resolution.remote.empty()) return false;
+  for (const auto& target : resolution.local) {
+    if (target.quota_bytes() == 0) return false;
+    auto usage = mail.delivery_usage(target);
+    if (!usage || usage->used_bytes + needed <= target.quota_bytes()) return false;
+  }
+  return true;
+}
+
+RcptLookup lookup_recipient(store::DirectoryStore& directory, store::MailStore& mail, const std::string& domain,
+                            const std::string& address, bool is_literal, std::uint64_t needed) {
   RcptLookup out;
   if (is_literal) return out;  // an address literal is never one of our domains
   auto local = directory.is_local_domain(domain);
@@ -30,8 +45,12 @@ RcptLookup lookup_recipient(store::DirectoryStore& directory, const std::string&
   out.is_local = *local;
   if (!out.is_local) return out;
   auto resolved = directory.resolve(address);
-  if (!resolved) out.error = resolved.error();
-  else out.resolution = std::move(*resolved);
+  if (!resolved) {
+    out.error = resolved.error();
+    return out;
+  }
+  out.is_full = all_full(mail, *resolved, needed);
+  out.resolution = std::move(*resolved);
   return out;
 }
 
@@ -63,8 +82,10 @@ net::awaitable<void> SmtpSession::on_rcpt(parse::smtp::RcptTo rcpt) {
   std::string address = mailbox.unquoted_local_part() + "@" + domain;
   std::string shown = log::sanitize(mailbox.is_bare_postmaster() ? address : mailbox.to_string());
 
-  auto lookup = [&directory = services_.directory, domain, address, literal = mailbox.is_address_literal()]() {
-    return lookup_recipient(directory, domain, address, literal);
+  const std::uint64_t needed = std::max<std::uint64_t>(transaction_->mail.parameters.size.value_or(0), 1);
+  auto lookup = [&directory = services_.directory, &mail = services_.mail, domain, address,
+                 literal = mailbox.is_address_literal(), needed]() {
+    return lookup_recipient(directory, mail, domain, address, literal, needed);
   };
   auto found = co_await net::run_blocking(connection_->blocking, std::move(lookup));
   if (found.error && found.error->code != Errc::not_found && found.error->code != Errc::invalid_argument) {
@@ -96,6 +117,10 @@ net::awaitable<void> SmtpSession::on_rcpt(parse::smtp::RcptTo rcpt) {
         return t.quota_bytes() != 0 && *declared > t.quota_bytes();
       })) {
     { queue(replies::mailbox_too_small()); co_return co_await flush(); }
+  }
+  if (found.is_full) {
+    connection_->log.info("mailbox full for <{}>", shown);
+    { queue(replies::mailbox_full()); co_return co_await flush(); }
   }
   for (auto& target : resolution.local) {
     auto same = [&](const store::DeliveryTarget& t) { return t.account_id() == target.account_id(); };

@@ -12,24 +12,22 @@ DeliveryOutcome deliver_message(DeliveryJob job) {
   DeliveryOutcome outcome;
   store::QueueEnvelope envelope = std::move(job.remote);
   if (!job.local.empty()) {
-    auto blob = job.mail->store_blob(job.local_content);
-    if (!blob) {
-      outcome.failure = blob.error();
-      return outcome;
-    }
     store::NewMessage message;
     message.internal_date = job.internal_date;
-    for (const auto& target : job.local) {
+    // One call for every local account: the store keeps the bytes once and syncs once per account (ADR 0003).
+    auto results = job.mail->deliver_message(job.local, job.local_content, message);
+    for (std::size_t i = 0; i < job.local.size(); ++i) {
+      const auto& target = job.local[i];
       LocalResult result;
       result.address = target.address();
       result.account = target.account_id();
-      auto appended = job.mail->deliver(target, *blob, message);
-      if (appended) {
-        result.uid = appended->uid;
+      if (results[i]) {
+        result.uid = results[i]->uid;
       } else {
-        Error error = appended.error();
+        Error error = results[i].error();
         // Bigger than the whole quota: no amount of waiting helps (552 5.2.2 rather than 452 4.2.2).
-        if (error.code == Errc::quota_exceeded && target.quota_bytes() != 0 && blob->size() > target.quota_bytes()) {
+        if (error.code == Errc::quota_exceeded && target.quota_bytes() != 0 &&
+            job.local_content.size() > target.quota_bytes()) {
           error.code = Errc::too_big;
         }
         result.error = error;

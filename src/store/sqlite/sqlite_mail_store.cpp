@@ -3,17 +3,40 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <condition_variable>
 #include <sstream>
 
 #include "domain/mail/mailbox_name.h"
+#include "store/blob_fs/fs_blob_store.h"
 
 namespace bulwark::store::sqlite {
+
+namespace group_commit {
+// One delivery into an account's INBOX, waiting for that account's next group commit (ADR 0003).
+struct PendingDelivery {
+  std::uint64_t quota = 0;
+  bool is_inline = false;       // the bytes go into the account's body table in the same transaction
+  std::string_view content;     // when is_inline
+  std::string blob_id;          // SHA-256 of the content (inline) or the durable blob's id
+  std::uint64_t size = 0;
+  std::string flags_text;
+  std::int64_t internal_date = 0;
+  std::string_view structure;
+  std::optional<Result<Appended>> result;  // written under AccountDb::batch_mutex
+};
+}  // namespace group_commit
 
 struct SqliteMailStore::AccountDb {
   AccountDb(AccountId owner, Database database) : id(owner), db(std::move(database)) {}
   AccountId id;
   std::mutex mutex;  // one writer per account; different accounts never share it
   Database db;
+  // Group commit: deliveries queue in `pending`; while one thread commits a batch (holding `mutex`), the next
+  // ones gather, and the first of them to see `committing` false commits all of them in one transaction.
+  std::mutex batch_mutex;
+  std::condition_variable batch_done;
+  std::vector<group_commit::PendingDelivery*> pending;
+  bool committing = false;
 };
 
 namespace {
@@ -43,6 +66,9 @@ CREATE TABLE IF NOT EXISTS expunged(
   uid INTEGER NOT NULL,
   modseq INTEGER NOT NULL,
   PRIMARY KEY(mailbox_id, uid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS body(
+  id TEXT PRIMARY KEY,
+  data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS acl(
   mailbox_id INTEGER NOT NULL REFERENCES mailbox(id) ON DELETE CASCADE,
   grantee INTEGER NOT NULL,
@@ -285,10 +311,80 @@ Status check_quota(Database& db, std::uint64_t quota, std::uint64_t adding) {
   return ok();
 }
 
+// A message body kept inside the account's database (ADR 0003), or nullopt when it lives in the blob store.
+Result<std::optional<std::string>> load_body(Database& db, const std::string& blob_id) {
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT data FROM body WHERE id = ?"));
+  BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, blob_id).step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(stmt.column_text(0));
+}
+
+Status insert_body(Database& db, const std::string& blob_id, std::string_view data) {
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("INSERT OR IGNORE INTO body(id, data) VALUES(?, ?)"));
+  return stmt.bind(1, blob_id).bind_blob(2, data).run();
+}
+
+// The INBOX's id, creating it for an account created before its first login.
+Result<std::int64_t> inbox_id(Database& db) {
+  BULWARK_TRY_ASSIGN(auto inbox, db.prepare("SELECT id FROM mailbox WHERE name = 'INBOX'"));
+  BULWARK_TRY_ASSIGN(bool row, inbox.step());
+  if (row) return inbox.column_int(0);
+  BULWARK_TRY_ASSIGN(auto validity, next_uid_validity(db));
+  BULWARK_TRY_ASSIGN(auto create, db.prepare("INSERT INTO mailbox(name, role, uid_validity) VALUES('INBOX', 0, ?)"));
+  BULWARK_TRY(create.bind(1, validity).run());
+  return db.last_insert_rowid();
+}
+
+using group_commit::PendingDelivery;
+
+// One delivery inside the batch's transaction, in its own savepoint so that a failure undoes only this one.
+// `used` is the account's usage, summed once per batch (only when some delivery has a quota) and kept current.
+Result<Appended> deliver_one(Database& db, std::int64_t inbox, const PendingDelivery& p,
+                             std::optional<std::uint64_t>& used) {
+  if (p.quota != 0) {
+    if (!used) {
+      BULWARK_TRY_ASSIGN(used, used_bytes(db));
+    }
+    if (*used + p.size > p.quota) return fail(Errc::quota_exceeded, "mailbox full");
+  }
+  BULWARK_TRY(db.exec("SAVEPOINT delivery"));
+  auto inserted = [&]() -> Result<MessageInsert> {
+    if (p.is_inline) BULWARK_TRY(insert_body(db, p.blob_id, p.content));
+    return insert_message(db, inbox, p.flags_text, p.internal_date, p.size, p.blob_id, std::string(p.structure));
+  }();
+  if (!inserted) {
+    (void)db.exec("ROLLBACK TO delivery");
+    (void)db.exec("RELEASE delivery");
+    return tl::unexpected(inserted.error());
+  }
+  BULWARK_TRY(db.exec("RELEASE delivery"));
+  if (used) *used += p.size;
+  return Appended{inserted->uid_validity, inserted->uid, inserted->modseq};
+}
+
+// With the account's lock held: every queued delivery in one transaction, so one WAL sync at COMMIT makes the
+// whole batch durable. A failed BEGIN or COMMIT fails every delivery of the batch.
+std::vector<Result<Appended>> commit_batch(Database& db, const std::vector<PendingDelivery*>& batch) {
+  std::vector<Result<Appended>> out;
+  auto fail_all = [&](const Error& error) {
+    out.assign(batch.size(), Result<Appended>(tl::unexpected(error)));
+    return out;
+  };
+  Database::Transaction txn(db);
+  if (auto status = txn.begin(); !status) return fail_all(status.error());
+  auto inbox = inbox_id(db);
+  if (!inbox) return fail_all(inbox.error());
+  std::optional<std::uint64_t> used;
+  for (const auto* p : batch) out.push_back(deliver_one(db, *inbox, *p, used));
+  if (auto status = txn.commit(); !status) return fail_all(status.error());
+  return out;
+}
+
 }  // namespace
 
-SqliteMailStore::SqliteMailStore(std::filesystem::path data_dir, std::shared_ptr<BlobStore> blobs)
-    : data_dir_(std::move(data_dir)), blobs_(std::move(blobs)) {}
+SqliteMailStore::SqliteMailStore(std::filesystem::path data_dir, std::shared_ptr<BlobStore> blobs,
+                                 std::uint64_t inline_body_max)
+    : data_dir_(std::move(data_dir)), blobs_(std::move(blobs)), inline_body_max_(inline_body_max) {}
 
 SqliteMailStore::~SqliteMailStore() = default;
 
@@ -453,26 +549,87 @@ Result<Appended> SqliteMailStore::append(const Principal& who, MailboxRef mailbo
 Result<Appended> SqliteMailStore::deliver(const DeliveryTarget& target, const BlobRef& blob, const NewMessage& message) {
   BULWARK_TRY_ASSIGN(auto flags, canonical_flags(message.flags));
   BULWARK_TRY_ASSIGN(auto adb, account_db(target.account_id(), true));
-  std::lock_guard lock(adb->mutex);
-  Database::Transaction txn(adb->db);
-  BULWARK_TRY(txn.begin());
-  BULWARK_TRY_ASSIGN(auto inbox, adb->db.prepare("SELECT id FROM mailbox WHERE name = 'INBOX'"));
-  BULWARK_TRY_ASSIGN(bool row, inbox.step());
-  std::int64_t inbox_id = 0;
-  if (row) {
-    inbox_id = inbox.column_int(0);
-  } else {  // an account created before its first login: provision the inbox now
-    BULWARK_TRY_ASSIGN(auto validity, next_uid_validity(adb->db));
-    BULWARK_TRY_ASSIGN(auto create, adb->db.prepare("INSERT INTO mailbox(name, role, uid_validity) VALUES('INBOX', 0, ?)"));
-    BULWARK_TRY(create.bind(1, validity).run());
-    inbox_id = adb->db.last_insert_rowid();
+  PendingDelivery pending;
+  pending.quota = target.quota_bytes();
+  pending.blob_id = blob.id();
+  pending.size = blob.size();
+  pending.flags_text = flags_to_text(flags);
+  pending.internal_date = message.internal_date ? message.internal_date : now_seconds();
+  pending.structure = message.structure;
+  return deliver_grouped(*adb, pending);
+}
+
+std::vector<Result<Appended>> SqliteMailStore::deliver_message(std::span<const DeliveryTarget> targets,
+                                                               std::string_view content, const NewMessage& message) {
+  std::vector<Result<Appended>> out;
+  auto fail_all = [&](const Error& error) {
+    out.assign(targets.size(), Result<Appended>(tl::unexpected(error)));
+    return out;
+  };
+  auto flags = canonical_flags(message.flags);
+  if (!flags) return fail_all(flags.error());
+  // One account: the bytes go into its database with the message row (one sync). Several accounts: one blob
+  // for all of them, so the message is stored once (ADR 0003).
+  const bool is_inline = targets.size() == 1 && content.size() <= inline_body_max_;
+  std::string blob_id;
+  if (is_inline) {
+    blob_id = blob_fs::sha256_hex(content);
+  } else {
+    auto stored = blobs_->put(content);
+    if (!stored) return fail_all(stored.error());
+    blob_id = std::move(*stored);
   }
-  BULWARK_TRY(check_quota(adb->db, target.quota_bytes(), blob.size()));
-  auto date = message.internal_date ? message.internal_date : now_seconds();
-  BULWARK_TRY_ASSIGN(auto inserted, insert_message(adb->db, inbox_id, flags_to_text(flags), date, blob.size(),
-                                                   blob.id(), message.structure));
-  BULWARK_TRY(txn.commit());
-  return Appended{inserted.uid_validity, inserted.uid, inserted.modseq};
+  const auto date = message.internal_date ? message.internal_date : now_seconds();
+  for (const auto& target : targets) {
+    auto adb = account_db(target.account_id(), true);
+    if (!adb) {
+      out.emplace_back(tl::unexpected(adb.error()));
+      continue;
+    }
+    PendingDelivery pending;
+    pending.quota = target.quota_bytes();
+    pending.is_inline = is_inline;
+    pending.content = content;
+    pending.blob_id = blob_id;
+    pending.size = content.size();
+    pending.flags_text = flags_to_text(*flags);
+    pending.internal_date = date;
+    pending.structure = message.structure;
+    out.push_back(deliver_grouped(**adb, pending));
+  }
+  return out;
+}
+
+Result<Appended> SqliteMailStore::deliver_grouped(AccountDb& adb, PendingDelivery& mine) {
+  std::unique_lock lock(adb.batch_mutex);
+  adb.pending.push_back(&mine);
+  while (!mine.result) {
+    if (adb.committing) {
+      adb.batch_done.wait(lock);
+      continue;
+    }
+    // Leader: take everything queued so far (this delivery included) and commit it in one transaction.
+    adb.committing = true;
+    std::vector<PendingDelivery*> batch;
+    batch.swap(adb.pending);
+    lock.unlock();
+    std::vector<Result<Appended>> results;
+    try {
+      std::lock_guard db_lock(adb.mutex);
+      results = commit_batch(adb.db, batch);
+    } catch (...) {  // out of memory: release the followers before the exception leaves
+      lock.lock();
+      for (auto* p : batch) p->result = Result<Appended>(fail(Errc::internal, "delivery batch aborted"));
+      adb.committing = false;
+      adb.batch_done.notify_all();
+      throw;
+    }
+    lock.lock();
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
+    adb.committing = false;
+    adb.batch_done.notify_all();
+  }
+  return std::move(*mine.result);
 }
 
 Result<std::vector<MessageRecord>> SqliteMailStore::list_messages(const Principal& who, MailboxRef mailbox,
@@ -501,6 +658,8 @@ Result<std::string> SqliteMailStore::read_message(const Principal& who, MailboxR
     BULWARK_TRY_ASSIGN(auto message, load_message(adb->db, mailbox.id, uid));
     if (!message) return fail(Errc::not_found, "no such message");
     blob_id = message->blob_id;
+    BULWARK_TRY_ASSIGN(auto body, load_body(adb->db, blob_id));
+    if (body) return std::move(*body);
   }
   return blobs_->get(blob_id);
 }
@@ -636,6 +795,10 @@ Result<MailStore::Copied> SqliteMailStore::copy_or_move(const Principal& who, Ma
       if (!(is_move && src == dst)) BULWARK_TRY(check_quota(dst->db, who.quota_bytes(), adding));
     }
     for (const auto& m : messages) {
+      if (src != dst) {  // a body kept in the source account's database goes along (ADR 0003)
+        BULWARK_TRY_ASSIGN(auto body, load_body(src->db, m.blob_id));
+        if (body) BULWARK_TRY(insert_body(dst->db, m.blob_id, *body));
+      }
       BULWARK_TRY_ASSIGN(auto inserted, insert_message(dst->db, to.id, flags_to_text(m.flags), m.internal_date, m.size,
                                                        m.blob_id, m.structure));
       out.uids.emplace_back(m.uid, inserted.uid);
@@ -661,6 +824,17 @@ Result<Usage> SqliteMailStore::usage(const Principal& who) {
   std::lock_guard lock(adb->mutex);
   BULWARK_TRY_ASSIGN(auto used, used_bytes(adb->db));
   return Usage{used, who.quota_bytes()};
+}
+
+Result<Usage> SqliteMailStore::delivery_usage(const DeliveryTarget& target) {
+  auto adb = account_db(target.account_id(), false);
+  if (!adb) {
+    if (adb.error().code == Errc::not_found) return Usage{0, target.quota_bytes()};  // no mail.db yet
+    return tl::unexpected(adb.error());
+  }
+  std::lock_guard lock((*adb)->mutex);
+  BULWARK_TRY_ASSIGN(auto used, used_bytes((*adb)->db));
+  return Usage{used, target.quota_bytes()};
 }
 
 namespace {
