@@ -8,7 +8,7 @@ PACKAGES=(
   # libraries (Boost 1.81, not Debian's default 1.74: see ../shared/design/toolchain-notes.md)
   libboost1.81-dev libboost-json1.81-dev libssl-dev libsqlite3-dev libsodium-dev libseccomp-dev libidn2-dev
   libtomlplusplus-dev libcli11-dev libexpected-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev
-  libbenchmark-dev
+  libbenchmark-dev zlib1g-dev
   # test clients and tools
   python3 python3-pytest swaks curl openssl sqlite3 passwd isync
 )

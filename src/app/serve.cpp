@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "net/server.h"
 #include "net/tls_manager.h"
+#include "protocol/imap/change_hub.h"
 
 namespace bulwark::app {
 namespace {
@@ -88,7 +89,8 @@ int serve(Config config, const std::optional<std::filesystem::path>& config_file
   Stores stores = std::move(*opened);
   ConfigHolder live(config);
   domain::auth::LoginThrottle throttle(config.auth);
-  protocol::Services services{*stores.directory, *stores.mail, *stores.queue, throttle, live};
+  protocol::imap::ChangeHub change_hub;  // IDLE hears of SMTP deliveries and other sessions' writes at once
+  protocol::Services services{*stores.directory, *stores.mail, *stores.queue, throttle, live, &change_hub};
 
   net::Server server(config, tls);
   for (const auto& [protocol, address] : config.listen) {

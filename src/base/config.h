@@ -37,6 +37,12 @@ struct LimitsConfig {
   std::size_t max_connections_per_ip = 50;
   std::chrono::seconds idle_timeout{300};        // no byte from the client for this long: closed
   std::chrono::seconds session_timeout{86400};   // a connection's whole lifetime
+  // IMAP autologout (RFC 9051 5.4): after authentication at least 30 minutes; before it, shorter (and never
+  // longer than idle_timeout).
+  std::chrono::seconds imap_idle_timeout{1800};
+  std::chrono::seconds imap_preauth_timeout{60};
+  // IDLE learns of changes made in this process at once; this slower poll catches other processes' writes.
+  std::chrono::seconds imap_idle_poll{10};
   std::uint64_t max_message_bytes = 50ULL << 20; // SMTP SIZE, IMAP APPEND
   std::size_t max_recipients = 100;              // RCPT per transaction
   std::size_t max_line_bytes = 1000;             // SMTP text line incl. CRLF (RFC 5321 4.5.3.1.6)

@@ -1,6 +1,10 @@
 #include "net/stream.h"
 
+#include <span>
+
 #include <openssl/ssl.h>
+
+#include "net/deflate_codec.h"
 
 namespace bulwark::net {
 
@@ -23,6 +27,15 @@ Stream::~Stream() = default;
 void Stream::interrupt() {
   interrupted_ = true;
   timer_.cancel();
+}
+
+void Stream::wake_reader() {
+  if (is_reading_) timer_.cancel();
+}
+
+void Stream::start_deflate() {
+  deflate_ = std::make_unique<DeflateCodec>();
+  deflate_in_.resize(16 * 1024);
 }
 
 void Stream::close() {
@@ -51,14 +64,46 @@ awaitable<IoResult<std::size_t>> Stream::with_deadline(Op op, Clock::time_point 
   co_return n;
 }
 
-awaitable<IoResult<std::size_t>> Stream::read_some(asio::mutable_buffer buffer, Clock::time_point deadline) {
+awaitable<IoResult<std::size_t>> Stream::raw_read_some(asio::mutable_buffer buffer, Clock::time_point deadline) {
+  is_reading_ = true;
+  IoResult<std::size_t> result;
   if (tls_) {
-    co_return co_await with_deadline([&] { return tls_->async_read_some(buffer, use_tuple); }, deadline);
+    result = co_await with_deadline([&] { return tls_->async_read_some(buffer, use_tuple); }, deadline);
+  } else {
+    result = co_await with_deadline([&] { return socket_.async_read_some(buffer, use_tuple); }, deadline);
   }
-  co_return co_await with_deadline([&] { return socket_.async_read_some(buffer, use_tuple); }, deadline);
+  is_reading_ = false;
+  co_return result;
+}
+
+awaitable<IoResult<std::size_t>> Stream::read_some(asio::mutable_buffer buffer, Clock::time_point deadline) {
+  if (!deflate_) co_return co_await raw_read_some(buffer, deadline);
+  if (buffer.size() == 0) co_return std::size_t{0};
+  std::span<char> out(static_cast<char*>(buffer.data()), buffer.size());
+  for (;;) {
+    if (deflate_->has_input() || may_have_inflated_output_) {
+      const auto n = deflate_->decompress(out);
+      if (n < 0) co_return tl::unexpected(IoError::failed);
+      may_have_inflated_output_ = static_cast<std::size_t>(n) == out.size();
+      if (n > 0) co_return static_cast<std::size_t>(n);
+      if (deflate_->has_input()) continue;
+    }
+    auto got = co_await raw_read_some(asio::buffer(deflate_in_), deadline);
+    if (!got) co_return tl::unexpected(got.error());
+    deflate_->set_input(std::span<const char>(deflate_in_.data(), *got));
+  }
 }
 
 awaitable<IoStatus> Stream::write(std::string_view data, Clock::time_point deadline) {
+  if (!deflate_) co_return co_await raw_write(data, deadline);
+  deflate_out_.clear();
+  if (!deflate_->compress(data, deflate_out_)) co_return tl::unexpected(IoError::failed);
+  auto status = co_await raw_write(deflate_out_, deadline);
+  if (deflate_out_.capacity() > 256 * 1024) std::string().swap(deflate_out_);  // bounded between writes
+  co_return status;
+}
+
+awaitable<IoStatus> Stream::raw_write(std::string_view data, Clock::time_point deadline) {
   // A write must complete even while shutting down, so the goodbye line reaches the client.
   bool was_interrupted = interrupted_;
   interrupted_ = false;

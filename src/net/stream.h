@@ -26,6 +26,8 @@ template <class T>
 using IoResult = tl::expected<T, IoError>;
 using IoStatus = tl::expected<void, IoError>;
 
+class DeflateCodec;
+
 class Stream {
  public:
   using Clock = std::chrono::steady_clock;
@@ -41,6 +43,14 @@ class Stream {
   awaitable<IoStatus> start_tls(std::shared_ptr<asio::ssl::context> context, Clock::time_point deadline);
 
   bool is_tls() const { return tls_ != nullptr; }
+  // From now on both directions are raw-deflate compressed (IMAP COMPRESS=DEFLATE, RFC 4978), above TLS if any.
+  // Call only when no read is buffered above the stream (the caller drops what it had read ahead).
+  void start_deflate();
+  bool is_compressed() const { return deflate_ != nullptr; }
+  // Ends a pending read early with IoError::timeout, as if its deadline had passed (IMAP IDLE wakes up to report
+  // a change at once). Does nothing when no read is pending: writes are never cut short. Call on the stream's
+  // executor.
+  void wake_reader();
   // "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384", for Received: headers and logs.
   std::string tls_description() const;
   // Wakes a pending read or write with IoError::shutdown. Call on the stream's executor.
@@ -51,6 +61,8 @@ class Stream {
  private:
   template <class Op>
   awaitable<IoResult<std::size_t>> with_deadline(Op op, Clock::time_point deadline);
+  awaitable<IoResult<std::size_t>> raw_read_some(asio::mutable_buffer buffer, Clock::time_point deadline);
+  awaitable<IoStatus> raw_write(std::string_view data, Clock::time_point deadline);
   awaitable<std::tuple<boost::system::error_code, std::size_t>> handshake();
 
   tcp::socket socket_;
@@ -58,6 +70,11 @@ class Stream {
   std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
   asio::steady_timer timer_;
   bool interrupted_ = false;
+  bool is_reading_ = false;
+  std::unique_ptr<DeflateCodec> deflate_;
+  std::string deflate_in_;   // compressed bytes read, being inflated
+  std::string deflate_out_;  // compressed bytes being written
+  bool may_have_inflated_output_ = false;  // the last inflate filled the caller's buffer: more may be pending
 };
 
 }  // namespace bulwark::net

@@ -101,6 +101,8 @@ class CommandFramer {
   // Bytes fed but not yet consumed.
   [[nodiscard]] std::size_t buffered_bytes() const noexcept { return input_.size() - input_pos_; }
   [[nodiscard]] const Limits& limits() const noexcept { return limits_; }
+  // Takes effect for literals announced from now on (e.g. LITERAL- before authentication, LITERAL+ after).
+  void set_limits(const Limits& limits) noexcept { limits_ = limits; }
 
  private:
   enum class State {

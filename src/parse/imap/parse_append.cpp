@@ -1,5 +1,6 @@
 // APPEND (RFC 9051 6.3.12) with MULTIAPPEND (RFC 3502 6: several messages, each with its own flags and
-// date-time) and literal8 message data (RFC 3516 4.4). CATENATE is not supported (BAD).
+// date-time), literal8 message data (RFC 3516 4.4) and UTF8 (literal8) data (RFC 6855 4). CATENATE is not
+// supported (BAD).
 #include "parse/imap/command_families.h"
 
 namespace bulwark::parse::imap {
@@ -20,10 +21,18 @@ Result<AppendMessage> parse_append_message(Lexer& lexer) {
     message.internal_date = date_time;
     BULWARK_IMAP_TRY(lexer.expect_sp());
   }
+  // RFC 6855 4: "UTF8 (" literal8 ")" appends a message with UTF-8 headers (UTF8=ACCEPT).
+  const bool is_utf8_data = lexer.consume_keyword("UTF8");
+  if (is_utf8_data) {
+    BULWARK_IMAP_TRY(lexer.expect_sp());
+    BULWARK_IMAP_TRY(lexer.expect('('));
+    if (lexer.peek() != '~') return syntax_error("APPEND: UTF8 needs a literal8");
+  }
   if (lexer.peek() != '{' && lexer.peek() != '~') return syntax_error("APPEND: expected a literal");
   BULWARK_IMAP_ASSIGN(data, lexer.literal(true));
   message.content = std::move(data.value);
   message.is_literal8 = data.is_literal8;
+  if (is_utf8_data) BULWARK_IMAP_TRY(lexer.expect(')'));
   return message;
 }
 

@@ -20,12 +20,14 @@ net::awaitable<Reply> ImapSession::on_copy(parse::imap::Command command) {
   auto& mail = services_.mail;
   const store::Principal who = *principal_;
   const auto from = selected_->ref;
-  auto job = [&mail, who, from, uids, n = *name, is_move]() -> Result<store::MailStore::Copied> {
+  store::MailboxRef target_ref;
+  auto job = [&mail, who, from, uids, n = *name, is_move, &target_ref]() -> Result<store::MailStore::Copied> {
     auto target = mail.find_mailbox(who, who.account_id(), n);
     if (!target) {
       if (target.error().code == Errc::not_found) return fail(Errc::not_found, "TRYCREATE");
       return tl::unexpected(target.error());
     }
+    target_ref = target->ref;
     if (uids.empty()) return store::MailStore::Copied{target->uid_validity, {}};
     return is_move ? mail.move(who, from, uids, target->ref) : mail.copy(who, from, uids, target->ref);
   };
@@ -36,6 +38,8 @@ net::awaitable<Reply> ImapSession::on_copy(parse::imap::Command command) {
   }
   std::string code;
   if (!copied->uids.empty()) {
+    notify_changed(target_ref);
+    if (is_move) notify_changed(from);
     std::vector<std::uint32_t> sources, targets;
     for (const auto& [source, target] : copied->uids) {
       sources.push_back(source);
@@ -46,9 +50,9 @@ net::awaitable<Reply> ImapSession::on_copy(parse::imap::Command command) {
   }
   if (!is_move) co_return Reply::ok(code + "COPY completed");
   if (!code.empty()) untagged("OK " + code + "Moved");
-  for (const auto& pair : copied->uids) {
-    if (auto seq = selected_->view.remove(pair.first)) untagged(std::to_string(*seq) + " EXPUNGE");
-  }
+  std::vector<std::uint32_t> moved;
+  for (const auto& pair : copied->uids) moved.push_back(pair.first);
+  report_expunged(moved);
   co_return Reply::ok("MOVE completed");
 }
 

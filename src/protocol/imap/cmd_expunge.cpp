@@ -1,5 +1,6 @@
 // EXPUNGE (RFC 9051 6.4.3) and UID EXPUNGE (6.4.9, RFC 4315 2.1): removes \Deleted messages and reports each
-// with an EXPUNGE response whose number is valid at the moment it is sent.
+// with an EXPUNGE response whose number is valid at the moment it is sent, or with one VANISHED once QRESYNC is
+// enabled (RFC 7162 3.2.10).
 #include "protocol/imap/imap_session.h"
 
 namespace bulwark::protocol::imap {
@@ -20,9 +21,8 @@ net::awaitable<Reply> ImapSession::on_expunge(parse::imap::Command command) {
   auto job = [&mail, who, ref, only] { return mail.expunge(who, ref, only); };
   auto gone = co_await net::run_blocking(connection_->blocking, std::move(job));
   if (!gone) co_return store_error(gone.error(), "EXPUNGE");
-  for (auto uid : *gone) {
-    if (auto seq = selected_->view.remove(uid)) untagged(std::to_string(*seq) + " EXPUNGE");
-  }
+  if (!gone->empty()) notify_changed(ref);
+  report_expunged(*gone);
   co_return Reply::ok("EXPUNGE completed");
 }
 

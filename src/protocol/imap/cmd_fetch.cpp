@@ -27,7 +27,11 @@ bool has_seen(const std::vector<std::string>& flags) {
 net::awaitable<Reply> ImapSession::on_fetch(parse::imap::Command command) {
   const bool is_uid = command.is_uid();
   auto args = std::get<parse::imap::FetchArgs>(std::move(command.args));
-  if (args.is_vanished) co_return Reply::bad("VANISHED needs QRESYNC, which is not supported");
+  if (args.is_vanished) {  // RFC 7162 3.2.6
+    if (!qresync_enabled_) co_return Reply::bad("VANISHED needs ENABLE QRESYNC");
+    if (!is_uid) co_return Reply::bad("VANISHED is only valid with UID FETCH");
+    if (!args.changed_since) co_return Reply::bad("VANISHED needs CHANGEDSINCE");
+  }
   auto resolved = resolve(args.sequence_set, is_uid);
   if (!resolved) co_return Reply::bad(resolved.error().detail);
   std::vector<std::uint32_t> uids = std::move(*resolved);
@@ -35,6 +39,11 @@ net::awaitable<Reply> ImapSession::on_fetch(parse::imap::Command command) {
   if (args.changed_since) {
     condstore_enabled_ = true;
     std::erase_if(uids, [&](std::uint32_t uid) { return view.at(*view.seq_of(uid)).modseq <= *args.changed_since; });
+  }
+  if (args.is_vanished) {
+    auto within = args.sequence_set;
+    auto vanished = co_await write_vanished_earlier(*args.changed_since, std::move(within));
+    if (!vanished) co_return store_error(vanished.error(), "FETCH");
   }
   const auto& items = args.items;
   auto& mail = services_.mail;
@@ -53,6 +62,7 @@ net::awaitable<Reply> ImapSession::on_fetch(parse::imap::Command command) {
       };
       auto changes = co_await net::run_blocking(connection_->blocking, std::move(job));
       if (changes) {
+        if (!changes->empty()) notify_changed(ref);
         for (const auto& change : *changes) {
           view.set_flags(change);
           marked.push_back(change.uid);

@@ -72,6 +72,7 @@ net::awaitable<Reply> ImapSession::on_delete(parse::imap::Command command) {
   };
   auto deleted = co_await net::run_blocking(connection_->blocking, std::move(job2));
   if (!deleted) co_return store_error(deleted.error(), "DELETE");
+  services_.notify_mailbox_changed(who.account_id(), 0);  // a session with it selected says BYE
   co_return Reply::ok("DELETE completed");
 }
 
@@ -90,6 +91,7 @@ net::awaitable<Reply> ImapSession::on_rename(parse::imap::Command command) {
   };
   auto renamed = co_await net::run_blocking(connection_->blocking, std::move(job3));
   if (!renamed) co_return store_error(renamed.error(), "RENAME");
+  services_.notify_mailbox_changed(who.account_id(), 0);
   if (selected_ && *from != "INBOX") {
     if (selected_->name == *from) {
       selected_->name = *to;

@@ -1,4 +1,5 @@
-// SELECT and EXAMINE (RFC 9051 6.3.2, 6.3.3; RFC 7162 3.1.8 CONDSTORE parameter, HIGHESTMODSEQ), CLOSE (6.4.1)
+// SELECT and EXAMINE (RFC 9051 6.3.2, 6.3.3; RFC 7162 3.1.8 CONDSTORE parameter, HIGHESTMODSEQ, 3.2.5 QRESYNC
+// parameter in cmd_qresync.cpp), CLOSE (6.4.1)
 // and UNSELECT (6.4.2, RFC 3691).
 #include <set>
 
@@ -15,7 +16,7 @@ constexpr std::string_view kSystemFlags = "\\Answered \\Flagged \\Deleted \\Seen
 net::awaitable<Reply> ImapSession::on_select(parse::imap::Command command) {
   const bool is_examine = command.name == parse::imap::CommandName::examine;
   auto args = std::get<parse::imap::SelectArgs>(std::move(command.args));
-  if (args.qresync) co_return Reply::bad("QRESYNC is not supported");
+  if (args.qresync && !qresync_enabled_) co_return Reply::bad("QRESYNC parameter without ENABLE QRESYNC");
   if (selected_) {
     deselect();
     untagged("OK [CLOSED] Previous mailbox closed");  // RFC 9051 7.1, RFC 7162 3.2.11
@@ -65,6 +66,12 @@ net::awaitable<Reply> ImapSession::on_select(parse::imap::Command command) {
   if (rev2_enabled_) untagged("LIST () \"/\" " + wire_mailbox(selected.name));
   selected_.emplace(std::move(selected));
   state_ = SessionState::selected;
+  watch_selected();
+  if (args.qresync) {
+    auto params = std::move(*args.qresync);
+    auto resynced = co_await qresync_select(std::move(params));
+    if (!resynced) co_return store_error(resynced.error(), is_examine ? "EXAMINE" : "SELECT");
+  }
   co_return Reply::ok(is_examine ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");
 }
 
@@ -79,6 +86,7 @@ net::awaitable<Reply> ImapSession::on_close(parse::imap::Command) {
     if (!gone && gone.error().code != Errc::permission_denied) {
       connection_->log.error("CLOSE: expunge failed: {}", gone.error().detail);
     }
+    if (gone && !gone->empty()) notify_changed(ref);
   }
   deselect();
   co_return Reply::ok("CLOSE completed");

@@ -1,5 +1,6 @@
 // Commands valid in any state or without a mailbox: CAPABILITY, NOOP and CHECK (RFC 9051 6.1.1, 6.1.2; CHECK is
-// RFC 3501 6.4.1, a NOOP here), LOGOUT (6.1.3), ENABLE (6.3.1, RFC 5161; IMAP4rev2 and CONDSTORE), ID
+// RFC 3501 6.4.1, a NOOP here), LOGOUT (6.1.3), ENABLE (6.3.1, RFC 5161; IMAP4rev2, CONDSTORE, QRESYNC
+// RFC 7162 3.2.3, UTF8=ACCEPT RFC 6855 3), ID
 // (RFC 2971), NAMESPACE (6.3.10, RFC 2342).
 #include "base/log.h"
 #include "protocol/imap/imap_session.h"
@@ -34,6 +35,13 @@ net::awaitable<Reply> ImapSession::on_enable(parse::imap::Command command) {
     } else if (capability == "CONDSTORE" && !condstore_enabled_) {
       condstore_enabled_ = true;
       enabled += " CONDSTORE";
+    } else if (capability == "QRESYNC" && !qresync_enabled_) {
+      qresync_enabled_ = true;  // RFC 7162 3.2.3: implies CONDSTORE
+      condstore_enabled_ = true;
+      enabled += " QRESYNC";
+    } else if (capability == "UTF8=ACCEPT" && !utf8_accept_enabled_) {
+      utf8_accept_enabled_ = true;  // RFC 6855 3: UTF-8 mailbox names and quoted strings from now on
+      enabled += " UTF8=ACCEPT";
     }
   }
   untagged("ENABLED" + enabled);

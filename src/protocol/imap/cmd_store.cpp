@@ -26,6 +26,7 @@ net::awaitable<Reply> ImapSession::on_store(parse::imap::Command command) {
     auto changes = co_await net::run_blocking(connection_->blocking, std::move(job));
     if (!changes) co_return store_error(changes.error(), "STORE");
     for (const auto& change : *changes) selected_->view.set_flags(change);
+    if (!changes->empty()) notify_changed(ref);
   }
   auto& view = selected_->view;
   if (!args.is_silent) {

@@ -53,10 +53,20 @@ const CommandEntry* ImapSession::find_command(parse::imap::CommandName name) {
       {CommandName::thread, &ImapSession::on_thread, S::selected},
       {CommandName::uid_thread, &ImapSession::on_thread, S::selected},
   }};
+  // RFC 9208 QUOTA, RFC 4978 COMPRESS
+  static const std::array<CommandEntry, 4> kExtensions{{
+      {CommandName::getquota, &ImapSession::on_getquota, S::authenticated},
+      {CommandName::getquotaroot, &ImapSession::on_getquotaroot, S::authenticated},
+      {CommandName::setquota, &ImapSession::on_setquota, S::authenticated},
+      {CommandName::compress, &ImapSession::on_compress, S::authenticated},
+  }};
   for (const auto& entry : kTable) {
     if (entry.name == name) return &entry;
   }
   for (const auto& entry : kMore) {
+    if (entry.name == name) return &entry;
+  }
+  for (const auto& entry : kExtensions) {
     if (entry.name == name) return &entry;
   }
   return nullptr;

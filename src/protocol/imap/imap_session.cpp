@@ -38,11 +38,32 @@ ImapSession::ImapSession(std::shared_ptr<net::Connection> connection, Services& 
       services_(services),
       config_(services.config.get()),
       framer_(framer_limits(*config_)),
-      last_activity_(net::Stream::Clock::now()) {}
+      last_activity_(net::Stream::Clock::now()),
+      wake_target_(std::make_shared<ImapSession*>(this)) {
+  update_literal_mode();
+}
+
+// Runs on the session's strand: once the subscription is gone no callback posts again, and a wake-up already
+// posted finds the target cleared.
+ImapSession::~ImapSession() {
+  change_subscription_.reset();
+  *wake_target_ = nullptr;
+}
 
 net::Stream::Clock::time_point ImapSession::idle_deadline() const {
-  const auto idle = config_->limits.idle_timeout;
+  const auto& limits = config_->limits;
+  const auto idle = state_ == SessionState::not_authenticated
+                        ? std::min(limits.idle_timeout, limits.imap_preauth_timeout)
+                        : limits.imap_idle_timeout;
   return std::min(last_activity_ + idle, connection_->deadline(idle));
+}
+
+void ImapSession::update_literal_mode() {
+  // RFC 7888: before authentication only LITERAL- (non-synchronizing literals up to 4096 octets), so an
+  // unauthenticated client cannot make the server read big literals unasked; after it LITERAL+.
+  auto limits = framer_.limits();
+  limits.is_literal_minus = state_ == SessionState::not_authenticated;
+  framer_.set_limits(limits);
 }
 
 bool ImapSession::is_auth_allowed() const {
@@ -55,9 +76,12 @@ std::string ImapSession::capability_list() const {
     if (!connection_->stream.is_tls() && connection_->info.protocol == Protocol::imap) out += " STARTTLS";
     out += is_auth_allowed() ? " AUTH=PLAIN" : " LOGINDISABLED";
   }
-  out += " SASL-IR LITERAL+ ENABLE IDLE NAMESPACE ID UNSELECT UIDPLUS MOVE CHILDREN LIST-EXTENDED LIST-STATUS"
-         " SPECIAL-USE CREATE-SPECIAL-USE ESEARCH CONDSTORE STATUS=SIZE BINARY";
+  out += state_ == SessionState::not_authenticated ? " SASL-IR LITERAL-" : " SASL-IR LITERAL+";
+  out += " ENABLE IDLE NAMESPACE ID UNSELECT UIDPLUS MOVE CHILDREN LIST-EXTENDED LIST-STATUS"
+         " SPECIAL-USE CREATE-SPECIAL-USE ESEARCH CONDSTORE QRESYNC STATUS=SIZE BINARY MULTIAPPEND UTF8=ACCEPT"
+         " QUOTA QUOTA=RES-STORAGE";
   out += " SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES SEARCHRES";  // cmd_sort/search.cpp
+  if (!connection_->stream.is_compressed()) out += " COMPRESS=DEFLATE";
   return out;
 }
 
@@ -152,7 +176,15 @@ net::awaitable<std::optional<parse::imap::FramedCommand>> ImapSession::read_comm
     switch (event.kind) {
       case FrameEventKind::command_complete: co_return std::move(event.command);
       case FrameEventKind::error:
-        answer_frame_error(event.error);
+        if (event.error.kind == parse::imap::FrameErrorKind::literal_too_big && !event.literal.is_synchronizing &&
+            framer_.limits().is_literal_minus && event.literal.size <= framer_.limits().max_literal_bytes) {
+          // RFC 7888 4: a non-synchronizing literal over 4096 octets under LITERAL- is answered BAD [TOOBIG];
+          // the framer has skipped its bytes and the rest of the command.
+          write(tagged_line(event.error.tag, Reply::bad("[TOOBIG] Non-synchronizing literal over 4096 octets")));
+          count_bad(Completion::bad);
+        } else {
+          answer_frame_error(event.error);
+        }
         if (!co_await flush()) co_return std::nullopt;
         if (consecutive_bad_ > kMaxConsecutiveBad) {
           write("* BYE Too many invalid commands\r\n");
@@ -257,6 +289,7 @@ net::awaitable<void> ImapSession::dispatch(parse::imap::FramedCommand framed) {
     co_return;
   }
   if (selected_ && !closing_ && may_report_changes(name)) co_await report_changes();
+  update_literal_mode();
   co_await finish(std::move(tag), std::move(reply));
 }
 
@@ -283,6 +316,8 @@ Reply ImapSession::store_error(const Error& error, std::string_view what) const 
 }
 
 void ImapSession::deselect() {
+  change_subscription_.reset();
+  changes_pending_ = false;
   selected_.reset();
   if (state_ == SessionState::selected) state_ = SessionState::authenticated;
 }
@@ -325,8 +360,51 @@ void ImapSession::write_flags_fetch(std::uint32_t seq, bool with_uid) {
   untagged(text);
 }
 
+void ImapSession::write_expunges(const std::vector<std::uint32_t>& seqs, const std::vector<std::uint32_t>& uids) {
+  if (qresync_enabled_) {
+    if (!uids.empty()) untagged("VANISHED " + number_set(uids));
+    return;
+  }
+  for (auto seq : seqs) untagged(std::to_string(seq) + " EXPUNGE");
+}
+
+void ImapSession::report_expunged(const std::vector<std::uint32_t>& uids) {
+  std::vector<std::uint32_t> seqs, removed;
+  for (auto uid : uids) {
+    if (auto seq = selected_->view.remove(uid)) {
+      seqs.push_back(*seq);
+      removed.push_back(uid);
+    }
+  }
+  write_expunges(seqs, removed);
+}
+
+void ImapSession::notify_changed(store::MailboxRef mailbox) {
+  services_.notify_mailbox_changed(mailbox.owner, mailbox.id);
+}
+
+void ImapSession::watch_selected() {
+  change_subscription_.reset();
+  if (!selected_ || services_.change_notifier == nullptr) return;
+  auto executor = connection_->stream.socket().get_executor();
+  std::weak_ptr<ImapSession*> target = wake_target_;
+  auto callback = [executor, target](std::int64_t mailbox_id) {
+    net::asio::post(executor, [target, mailbox_id] {
+      auto session = target.lock();
+      if (session && *session != nullptr) (*session)->on_mailbox_changed(mailbox_id);
+    });
+  };
+  change_subscription_ = services_.change_notifier->subscribe(selected_->ref.owner, std::move(callback));
+}
+
+void ImapSession::on_mailbox_changed(std::int64_t mailbox_id) {
+  if (!selected_ || (mailbox_id != 0 && mailbox_id != selected_->ref.id)) return;
+  changes_pending_ = true;
+  if (is_idling_) connection_->stream.wake_reader();
+}
+
 void ImapSession::write_updates(const ViewUpdates& updates) {
-  for (auto seq : updates.expunged) untagged(std::to_string(seq) + " EXPUNGE");
+  write_expunges(updates.expunged, updates.expunged_uids);
   if (updates.exists) untagged(std::to_string(*updates.exists) + " EXISTS");
   for (auto seq : updates.flag_changes) write_flags_fetch(seq, true);
 }

@@ -9,8 +9,9 @@
 // SEARCH with sequence numbers, RFC 9051 7.4.1) and writes the tagged line. Store and directory calls go through
 // net::run_blocking so the I/O threads never block.
 //
-// Deadlines: every read has limits.idle_timeout (RFC 9051 5.4; the configured value is used as is): then
-// "* BYE Autologout; idle for too long". On shutdown "* BYE Server shutting down". More than
+// Deadlines (RFC 9051 5.4): before authentication a read waits at most limits.imap_preauth_timeout (and never
+// longer than limits.idle_timeout); after it, limits.imap_idle_timeout (default 30 minutes, the RFC's minimum).
+// Then "* BYE Autologout; idle for too long". On shutdown "* BYE Server shutting down". More than
 // kMaxConsecutiveBad BAD answers in a row end the session.
 #pragma once
 
@@ -38,8 +39,6 @@ enum class RequiredState { any, not_authenticated, authenticated, selected };
 inline constexpr unsigned kMaxConsecutiveBad = 10;
 // Before authentication a client may not make the server buffer big literals (RFC 7888 4 / RFC 9051 7.5).
 inline constexpr std::uint64_t kMaxLiteralBeforeAuth = 8 * 1024;
-// How often IDLE looks for changes made by other sessions.
-inline constexpr std::chrono::milliseconds kIdlePollInterval{1000};
 // Flush the output buffer once it holds this much (large FETCH responses).
 inline constexpr std::size_t kFlushThreshold = 256 * 1024;
 
@@ -63,6 +62,9 @@ struct SelectedMailbox {
 class ImapSession {
  public:
   ImapSession(std::shared_ptr<net::Connection> connection, Services& services);
+  ~ImapSession();
+  ImapSession(const ImapSession&) = delete;
+  ImapSession& operator=(const ImapSession&) = delete;
   net::awaitable<void> run();
 
   // The dispatch table (command_table.cpp); nullptr for commands this server does not implement.
@@ -88,7 +90,7 @@ class ImapSession {
   void count_bad(Completion status);
 
   // --- helpers shared by the commands ---
-  bool is_utf8() const { return rev2_enabled_; }
+  bool is_utf8() const { return rev2_enabled_ || utf8_accept_enabled_; }
   bool is_auth_allowed() const;
   std::string capability_list() const;
   parse::imap::ParseOptions parse_options() const;
@@ -104,6 +106,18 @@ class ImapSession {
   // message numbers beyond EXISTS.
   Result<std::vector<std::uint32_t>> resolve(const parse::imap::SequenceSet& set, bool is_uid) const;
   void deselect();
+  // Removes the session's own expunged messages from the view and reports them: EXPUNGE per message, or one
+  // VANISHED once QRESYNC is enabled (RFC 7162 3.2.10).
+  void report_expunged(const std::vector<std::uint32_t>& uids);
+  void write_expunges(const std::vector<std::uint32_t>& seqs, const std::vector<std::uint32_t>& uids);
+  // After a successful write to a mailbox: wakes other sessions' IDLE (Services::change_notifier).
+  void notify_changed(store::MailboxRef mailbox);
+  // Subscribes to changes of the selected mailbox's owner (change_hub.h); called by SELECT/EXAMINE.
+  void watch_selected();
+  // Runs on the session's strand when the notifier reported a change; wakes a pending IDLE read.
+  void on_mailbox_changed(std::int64_t mailbox_id);
+  // "OK [CAPABILITY ...]" and the literal mode follow the state (LITERAL- before authentication, LITERAL+ after).
+  void update_literal_mode();
 
   // --- commands ---
   // cmd_session.cpp: CAPABILITY NOOP CHECK LOGOUT ENABLE ID NAMESPACE
@@ -151,6 +165,15 @@ class ImapSession {
   net::awaitable<Reply> on_thread(parse::imap::Command command);
   // cmd_idle.cpp
   net::awaitable<Reply> on_idle(parse::imap::Command command);
+  // cmd_qresync.cpp (RFC 7162 3.2): SELECT/EXAMINE (QRESYNC ...) and UID FETCH (CHANGEDSINCE n VANISHED)
+  net::awaitable<Status> qresync_select(parse::imap::QresyncParams params);
+  net::awaitable<Status> write_vanished_earlier(std::uint64_t since, parse::imap::SequenceSet within);
+  // cmd_quota.cpp (RFC 9208): GETQUOTA GETQUOTAROOT SETQUOTA
+  net::awaitable<Reply> on_getquota(parse::imap::Command command);
+  net::awaitable<Reply> on_getquotaroot(parse::imap::Command command);
+  net::awaitable<Reply> on_setquota(parse::imap::Command command);
+  // cmd_compress.cpp (RFC 4978)
+  net::awaitable<Reply> on_compress(parse::imap::Command command);
 
   std::shared_ptr<net::Connection> connection_;
   Services& services_;
@@ -163,6 +186,13 @@ class ImapSession {
   std::optional<SelectedMailbox> selected_;
   bool rev2_enabled_ = false;
   bool condstore_enabled_ = false;
+  bool qresync_enabled_ = false;      // RFC 7162 3.2.3 (implies CONDSTORE)
+  bool utf8_accept_enabled_ = false;  // RFC 6855 3
+  bool is_idling_ = false;
+  bool changes_pending_ = false;      // the notifier reported a change not yet looked at
+  // The notifier's callback posts to this session's strand; the pointer inside is cleared when the session ends.
+  std::shared_ptr<ImapSession*> wake_target_;
+  std::unique_ptr<MailboxChangeNotifier::Subscription> change_subscription_;
   unsigned consecutive_bad_ = 0;
   bool closing_ = false;
 };

@@ -36,7 +36,10 @@ void MailboxView::set_flags(const store::FlagChange& change) {
 ViewUpdates MailboxView::apply(const store::MailboxChanges& changes) {
   ViewUpdates out;
   for (auto uid : changes.expunged) {
-    if (auto seq = remove(uid)) out.expunged.push_back(*seq);
+    if (auto seq = remove(uid)) {
+      out.expunged.push_back(*seq);
+      out.expunged_uids.push_back(uid);
+    }
   }
   const std::uint32_t before = exists();
   std::vector<std::uint32_t> changed_uids;

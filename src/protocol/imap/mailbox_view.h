@@ -15,6 +15,7 @@ namespace bulwark::protocol::imap {
 
 struct ViewUpdates {
   std::vector<std::uint32_t> expunged;      // sequence numbers, each valid at the moment it is sent
+  std::vector<std::uint32_t> expunged_uids; // the same messages' uids (VANISHED, RFC 7162 3.2.10)
   std::optional<std::uint32_t> exists;      // the new message count, when it grew
   std::vector<std::uint32_t> flag_changes;  // sequence numbers (after the expunges) whose flags changed
   bool empty() const { return expunged.empty() && !exists && flag_changes.empty(); }

@@ -90,6 +90,9 @@ net::awaitable<void> SmtpSession::accept_message(std::string body, parse::smtp::
 
   auto deliver = [job = std::move(job)]() mutable { return deliver_message(std::move(job)); };
   auto outcome = co_await net::run_blocking(connection_->blocking, std::move(deliver));
+  for (const auto& r : outcome.local) {
+    if (!r.error) services_.notify_mailbox_changed(r.account, 0);  // wakes IMAP IDLE on that account
+  }
 
   std::string uids;
   for (const auto& r : outcome.local) {

@@ -85,5 +85,21 @@ TEST(ConfigLoader, RelativePathsAreRelativeToTheFile) {
   EXPECT_EQ(config.data_dir, "/etc/bulwark/data");
 }
 
+// RFC 9051 5.4: at least 30 minutes after authentication; the pre-auth timer may be shorter.
+TEST(ConfigLoader, ImapTimeouts) {
+  auto defaults = load_config_text("").value();
+  EXPECT_EQ(defaults.limits.imap_idle_timeout, std::chrono::minutes(30));
+  EXPECT_EQ(defaults.limits.imap_preauth_timeout, std::chrono::seconds(60));
+  EXPECT_EQ(defaults.limits.imap_idle_poll, std::chrono::seconds(10));
+  auto config = load_config_text(
+                    "[limits]\nimap_idle_timeout = \"45m\"\nimap_preauth_timeout = \"20s\"\n"
+                    "imap_idle_poll = \"1h\"")
+                    .value();
+  EXPECT_EQ(config.limits.imap_idle_timeout, std::chrono::minutes(45));
+  EXPECT_EQ(config.limits.imap_preauth_timeout, std::chrono::seconds(20));
+  EXPECT_EQ(config.limits.imap_idle_poll, std::chrono::hours(1));
+  EXPECT_FALSE(load_config_text("[limits]\nimap_idle_timeout = \"soon\"").has_value());
+}
+
 }  // namespace
 }  // namespace bulwark::app

@@ -104,6 +104,15 @@ TEST(ParseValues, MultiAppend) {
   EXPECT_EQ(b.messages[2].content, "");
 }
 
+// RFC 6855 4: UTF8 (literal8) append data.
+TEST(ParseValues, AppendUtf8Data) {
+  auto a = args_of<AppendArgs>("t APPEND foo (\\Seen) UTF8 (~{3+}\r\nabc) UTF8 (~{1}\r\nd)");
+  ASSERT_EQ(a.messages.size(), 2u);
+  EXPECT_EQ(a.messages[0].content, "abc");
+  EXPECT_TRUE(a.messages[0].is_literal8);
+  EXPECT_EQ(a.messages[1].content, "d");
+}
+
 TEST(ParseValues, SearchTree) {
   auto a = args_of<SearchArgs>("t SEARCH RETURN (MIN COUNT) CHARSET utf-8 OR (FROM x TO \"y z\") NOT SEEN 2:4");
   ASSERT_TRUE(a.return_options.has_value());

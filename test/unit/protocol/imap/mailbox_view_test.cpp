@@ -38,6 +38,7 @@ TEST(MailboxViewTest, ApplyReportsExpungesThenExistsThenFlags) {
   auto updates = view.apply(state(14, 3, {{9, 12, {"\\Flagged"}}, {11, 13, {}}, {12, 14, {}}}, {2, 5}));
   // uid 2 is seq 1; after it goes, uid 5 is seq 1 too.
   EXPECT_EQ(updates.expunged, (std::vector<std::uint32_t>{1, 1}));
+  EXPECT_EQ(updates.expunged_uids, (std::vector<std::uint32_t>{2, 5}));  // for VANISHED (QRESYNC)
   EXPECT_EQ(updates.exists, 3u);
   EXPECT_EQ(updates.flag_changes, (std::vector<std::uint32_t>{1}));
   EXPECT_EQ(view.at(1).flags, (std::vector<std::string>{"\\Flagged"}));
@@ -59,6 +60,7 @@ TEST(MailboxViewTest, ResyncFindsUnloggedRemovals) {
   auto view = three();
   auto updates = view.resync(state(11, 2, {{2, 1, {"\\Seen"}}, {9, 10, {"\\Answered"}}}));
   EXPECT_EQ(updates.expunged, (std::vector<std::uint32_t>{2}));
+  EXPECT_EQ(updates.expunged_uids, (std::vector<std::uint32_t>{5}));
   EXPECT_FALSE(updates.exists);
   EXPECT_EQ(updates.flag_changes, (std::vector<std::uint32_t>{2}));
   EXPECT_EQ(view.exists(), 2u);
