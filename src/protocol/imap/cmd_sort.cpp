@@ -70,15 +70,19 @@ net::awaitable<Reply> ImapSession::on_sort(parse::imap::Command command) {
   const store::Principal who = *principal_;
   const auto ref = selected_->ref;
   auto messages = selected_->view.messages();
-  auto job = [&mail, who, ref, is_uid, messages = std::move(messages), key = std::move(args.key),
+  // ARRIVAL and SIZE come with the message list; the other keys need the cached ENVELOPE.
+  const bool needs_envelope = std::any_of(args.criteria.begin(), args.criteria.end(), [](const auto& c) {
+    return c.key != parse::imap::SortKey::arrival && c.key != parse::imap::SortKey::size;
+  });
+  auto job = [&mail, who, ref, is_uid, needs_envelope, messages = std::move(messages), key = std::move(args.key),
               criteria = std::move(args.criteria)]() -> Result<std::vector<std::uint32_t>> {
-    BULWARK_TRY_ASSIGN(auto hits, run_search(mail, who, ref, messages, key, SearchLoad{true, false}));
+    BULWARK_TRY_ASSIGN(auto hits, run_search(mail, who, ref, messages, key, SearchLoad{needs_envelope, false}));
     std::vector<SortValues> values(hits.size());
     for (std::size_t i = 0; i < hits.size(); ++i) {
       values[i].number = is_uid ? hits[i].uid : hits[i].seq;
       values[i].arrival = hits[i].internal_date;
       values[i].size = hits[i].size;
-      fill_sort_values(envelope_of(mail, who, ref, hits[i]), hits[i].internal_date, values[i]);
+      if (needs_envelope) fill_sort_values(envelope_of(mail, who, ref, hits[i]), hits[i].internal_date, values[i]);
     }
     return sort_numbers(std::move(values), criteria);
   };
