@@ -499,6 +499,8 @@ def test_searchres_saves_and_reuses_a_result(server):
     assert wire.ok("FETCH $ (UID)") == ["* 2 FETCH (UID 2)"]
     wire.ok("SEARCH RETURN (SAVE) 2:4")
     assert wire.ok("UID SEARCH $") == ["* SEARCH 2 3 4"]
+    assert wire.ok("SORT (REVERSE SUBJECT) UTF-8 $") == ["* SORT 4 3 2"]
+    assert wire.ok("THREAD ORDEREDSUBJECT UTF-8 $") == ["* THREAD (2)(3)(4)"]
     assert wire.ok("SEARCH NOT $") == ["* SEARCH 1 5"]
     assert wire.ok("SEARCH OR UID $ 5") == ["* SEARCH 2 3 4 5"]
     wire.ok("STORE $ +FLAGS (\\Flagged)")

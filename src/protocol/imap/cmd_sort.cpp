@@ -66,6 +66,7 @@ net::awaitable<Reply> ImapSession::on_sort(parse::imap::Command command) {
   if (options && std::find(options->begin(), options->end(), SearchReturnOption::save) != options->end()) {
     co_return Reply::bad("SAVE is not supported (no SEARCHRES)");
   }
+  substitute_saved(args.key, selected_->saved_uids);
   auto& mail = services_.mail;
   const store::Principal who = *principal_;
   const auto ref = selected_->ref;
@@ -116,6 +117,7 @@ net::awaitable<Reply> ImapSession::on_thread(parse::imap::Command command) {
   auto args = std::get<parse::imap::ThreadArgs>(std::move(command.args));
   if (!is_supported_search_charset(args.charset)) co_return Reply::no(std::string(kBadCharsetReply));
   const bool with_references = args.algorithm == parse::imap::ThreadAlgorithm::references;
+  substitute_saved(args.key, selected_->saved_uids);
   auto& mail = services_.mail;
   const store::Principal who = *principal_;
   const auto ref = selected_->ref;
