@@ -499,6 +499,8 @@ def test_searchres_saves_and_reuses_a_result(server):
     assert wire.ok("FETCH $ (UID)") == ["* 2 FETCH (UID 2)"]
     wire.ok("SEARCH RETURN (SAVE) 2:4")
     assert wire.ok("UID SEARCH $") == ["* SEARCH 2 3 4"]
+    assert wire.ok("SORT (REVERSE SUBJECT) UTF-8 $") == ["* SORT 4 3 2"]
+    assert wire.ok("THREAD ORDEREDSUBJECT UTF-8 $") == ["* THREAD (2)(3)(4)"]
     assert wire.ok("SEARCH NOT $") == ["* SEARCH 1 5"]
     assert wire.ok("SEARCH OR UID $ 5") == ["* SEARCH 2 3 4 5"]
     wire.ok("STORE $ +FLAGS (\\Flagged)")
@@ -513,4 +515,26 @@ def test_searchres_saves_and_reuses_a_result(server):
     assert wire.ok("STATUS Archive (MESSAGES)") == ["* STATUS Archive (MESSAGES 2)"]
     wire.ok("SELECT Archive")
     assert wire.ok("SEARCH $") == ["* SEARCH"]                     # SELECT forgets the saved result
+    wire.close()
+
+
+def test_sort_and_thread_on_the_wire(server):
+    wire = session(server)
+    wire.append("INBOX", SIMPLE.replace(b"Subject: simple", b"Subject: Re: topic"), date="02-Jul-2025 10:00:00 +0000")
+    wire.append("INBOX", SIMPLE.replace(b"Subject: simple", b"Subject: topic")
+                .replace(b"<s1@example.org>", b"<s2@example.org>"), date="01-Jul-2025 10:00:00 +0000")
+    wire.append("INBOX", b"Subject: other\r\n\r\nx\r\n", date="03-Jul-2025 10:00:00 +0000")
+    wire.ok("SELECT INBOX")
+    assert wire.ok("SORT (ARRIVAL) UTF-8 ALL") == ["* SORT 2 1 3"]
+    assert wire.ok("SORT (REVERSE SIZE) US-ASCII ALL")[0].startswith("* SORT ")
+    assert wire.ok("UID SORT (SUBJECT ARRIVAL) UTF-8 ALL") == ["* SORT 3 2 1"]
+    untagged = wire.ok("UID SORT RETURN (COUNT ALL) (SUBJECT) UTF-8 NOT SUBJECT other")
+    assert untagged[0].endswith(" UID COUNT 2 ALL 1:2"), untagged
+    # Messages 1 and 2 share a Message-ID: the second is given a unique one; the subject groups them.
+    assert wire.ok("THREAD REFERENCES UTF-8 ALL") == ["* THREAD (2 1)(3)"]
+    # Equal sent dates: message order decides the parent.
+    assert wire.ok("THREAD ORDEREDSUBJECT UTF-8 ALL") == ["* THREAD (1 2)(3)"]
+    assert wire.status_of("THREAD FOO UTF-8 ALL") == "BAD"
+    assert wire.status_of("THREAD REFERENCES KOI8-R ALL") == "NO"
+    assert wire.status_of("SORT (DATE) UTF-8 FOO") == "BAD"
     wire.close()

@@ -153,3 +153,25 @@ def test_mbsync_syncs_both_ways(server, tmp_path, tls):
     sync.run()
     assert {k: v[0] for k, v in sync.files("INBOX").items()} == before_local
     assert server_state(server, "INBOX") == before_server
+
+
+def test_mbsync_pipelines_a_larger_mailbox(server, tmp_path):
+    client = connect(server)
+    for i in range(150):
+        flags = "(\\Seen)" if i % 3 == 0 else None
+        client.append("INBOX", flags, None, message(f"bulk {i:03d}", body=f"line {i}\r\n" * (1 + i % 40)))
+    client.logout()
+    sync = Mbsync(server, tmp_path / "bulk", tls=False)
+    sync.run()
+    inbox = sync.files("INBOX")
+    assert len(inbox) == 150
+    assert sum("S" in flags for flags, _ in inbox.values()) == 50
+    # Flag every message locally and trash a tenth; one run pushes it all.
+    for subject, (flags, path) in inbox.items():
+        number = int(subject.split()[1])
+        set_flags(path, set(flags) | {"F"} | ({"T"} if number % 10 == 0 else set()))
+    sync.run()
+    state = server_state(server, "INBOX")
+    assert len(state) == 135
+    assert all("\\Flagged" in flags for flags in state.values())
+    assert sum("\\Seen" in flags for flags in state.values()) == 45

@@ -16,23 +16,6 @@
 namespace bulwark::protocol::imap {
 namespace {
 
-// Replaces every "$" in the criterion by the saved UIDs (RFC 5182 2.1: as if they were written there).
-void substitute_saved(parse::imap::SearchKey& key, const std::vector<std::uint32_t>& saved_uids) {
-  std::vector<parse::imap::SearchKey*> stack{&key};
-  while (!stack.empty()) {
-    parse::imap::SearchKey* node = stack.back();
-    stack.pop_back();
-    if ((node->kind == parse::imap::SearchKeyKind::sequence_set || node->kind == parse::imap::SearchKeyKind::uid) &&
-        node->sequence_set.is_saved_result()) {
-      std::vector<parse::imap::SequenceSet::Range> ranges;
-      for (auto uid : saved_uids) ranges.push_back({uid, uid});
-      node->kind = parse::imap::SearchKeyKind::uid;
-      node->sequence_set = parse::imap::SequenceSet::from_ranges(std::move(ranges));
-    }
-    for (auto& child : node->children) stack.push_back(&child);
-  }
-}
-
 // RFC 5182 2.4: SAVE with MIN and/or MAX saves just those; otherwise the whole result.
 std::vector<std::uint32_t> result_to_save(const std::vector<parse::imap::SearchReturnOption>& options,
                                           const std::vector<SearchHit>& hits) {

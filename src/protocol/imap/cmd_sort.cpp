@@ -66,19 +66,24 @@ net::awaitable<Reply> ImapSession::on_sort(parse::imap::Command command) {
   if (options && std::find(options->begin(), options->end(), SearchReturnOption::save) != options->end()) {
     co_return Reply::bad("SAVE is not supported (no SEARCHRES)");
   }
+  substitute_saved(args.key, selected_->saved_uids);
   auto& mail = services_.mail;
   const store::Principal who = *principal_;
   const auto ref = selected_->ref;
   auto messages = selected_->view.messages();
-  auto job = [&mail, who, ref, is_uid, messages = std::move(messages), key = std::move(args.key),
+  // ARRIVAL and SIZE come with the message list; the other keys need the cached ENVELOPE.
+  const bool needs_envelope = std::any_of(args.criteria.begin(), args.criteria.end(), [](const auto& c) {
+    return c.key != parse::imap::SortKey::arrival && c.key != parse::imap::SortKey::size;
+  });
+  auto job = [&mail, who, ref, is_uid, needs_envelope, messages = std::move(messages), key = std::move(args.key),
               criteria = std::move(args.criteria)]() -> Result<std::vector<std::uint32_t>> {
-    BULWARK_TRY_ASSIGN(auto hits, run_search(mail, who, ref, messages, key, SearchLoad{true, false}));
+    BULWARK_TRY_ASSIGN(auto hits, run_search(mail, who, ref, messages, key, SearchLoad{needs_envelope, false}));
     std::vector<SortValues> values(hits.size());
     for (std::size_t i = 0; i < hits.size(); ++i) {
       values[i].number = is_uid ? hits[i].uid : hits[i].seq;
       values[i].arrival = hits[i].internal_date;
       values[i].size = hits[i].size;
-      fill_sort_values(envelope_of(mail, who, ref, hits[i]), hits[i].internal_date, values[i]);
+      if (needs_envelope) fill_sort_values(envelope_of(mail, who, ref, hits[i]), hits[i].internal_date, values[i]);
     }
     return sort_numbers(std::move(values), criteria);
   };
@@ -112,6 +117,7 @@ net::awaitable<Reply> ImapSession::on_thread(parse::imap::Command command) {
   auto args = std::get<parse::imap::ThreadArgs>(std::move(command.args));
   if (!is_supported_search_charset(args.charset)) co_return Reply::no(std::string(kBadCharsetReply));
   const bool with_references = args.algorithm == parse::imap::ThreadAlgorithm::references;
+  substitute_saved(args.key, selected_->saved_uids);
   auto& mail = services_.mail;
   const store::Principal who = *principal_;
   const auto ref = selected_->ref;

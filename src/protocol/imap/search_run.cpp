@@ -56,6 +56,22 @@ Result<std::vector<SearchHit>> run_search(store::MailStore& mail, const store::P
   return out;
 }
 
+void substitute_saved(parse::imap::SearchKey& key, const std::vector<std::uint32_t>& saved_uids) {
+  std::vector<parse::imap::SearchKey*> stack{&key};
+  while (!stack.empty()) {
+    parse::imap::SearchKey* node = stack.back();
+    stack.pop_back();
+    if ((node->kind == parse::imap::SearchKeyKind::sequence_set || node->kind == parse::imap::SearchKeyKind::uid) &&
+        node->sequence_set.is_saved_result()) {
+      std::vector<parse::imap::SequenceSet::Range> ranges;
+      for (auto uid : saved_uids) ranges.push_back({uid, uid});
+      node->kind = parse::imap::SearchKeyKind::uid;
+      node->sequence_set = parse::imap::SequenceSet::from_ranges(std::move(ranges));
+    }
+    for (auto& child : node->children) stack.push_back(&child);
+  }
+}
+
 bool is_supported_search_charset(std::string_view upper_case_charset) noexcept {
   return upper_case_charset == "UTF-8" || upper_case_charset == "US-ASCII";
 }

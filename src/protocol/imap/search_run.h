@@ -38,6 +38,9 @@ struct SearchLoad {
                                                         const std::vector<store::MessageFlags>& messages,
                                                         const parse::imap::SearchKey& key, SearchLoad load);
 
+// Replaces every "$" (RFC 5182 SEARCHRES) in the criterion by the saved UIDs, as if they were written there.
+void substitute_saved(parse::imap::SearchKey& key, const std::vector<std::uint32_t>& saved_uids);
+
 // CHARSET values SEARCH, SORT and THREAD accept (RFC 9051 6.4.4: UTF-8 and US-ASCII); anything else is
 // answered NO [BADCHARSET (UTF-8)].
 [[nodiscard]] bool is_supported_search_charset(std::string_view upper_case_charset) noexcept;
