@@ -150,9 +150,15 @@ MailboxInfo read_mailbox_row(const Statement& stmt, AccountId owner) {
   return info;
 }
 
-// Loads a mailbox the principal may see (l or r); otherwise not_found, so existence does not leak.
-Result<MailboxInfo> load_mailbox(Database& db, AccountId owner, const Principal& who, std::int64_t id) {
-  BULWARK_TRY_ASSIGN(auto stmt, db.prepare(std::string(kMailboxColumns) + "WHERE m.id = ?"));
+// The same columns without the three counts, which each scan the mailbox's messages: for the access checks
+// that every message read and write makes (messages, unseen and size read as 0).
+constexpr std::string_view kMailboxColumnsWithoutCounts =
+    "SELECT m.id, m.name, m.role, m.subscribed, m.uid_validity, m.uid_next, m.highest_modseq, 0, 0, 0 "
+    "FROM mailbox m ";
+
+Result<MailboxInfo> load_mailbox_with(Database& db, std::string_view columns, AccountId owner, const Principal& who,
+                                      std::int64_t id) {
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare(std::string(columns) + "WHERE m.id = ?"));
   BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, id).step());
   if (!row) return tl::unexpected(no_mailbox());
   auto info = read_mailbox_row(stmt, owner);
@@ -161,8 +167,19 @@ Result<MailboxInfo> load_mailbox(Database& db, AccountId owner, const Principal&
   return info;
 }
 
+// Loads a mailbox the principal may see (l or r); otherwise not_found, so existence does not leak.
+Result<MailboxInfo> load_mailbox(Database& db, AccountId owner, const Principal& who, std::int64_t id) {
+  return load_mailbox_with(db, kMailboxColumns, owner, who, id);
+}
+
+// load_mailbox() without the message counts (they read as 0): name, UIDVALIDITY, modseq and rights only.
+Result<MailboxInfo> check_mailbox(Database& db, AccountId owner, const Principal& who, std::int64_t id) {
+  return load_mailbox_with(db, kMailboxColumnsWithoutCounts, owner, who, id);
+}
+
+// check_mailbox() and the right: the access check before every message read or write.
 Result<MailboxInfo> require(Database& db, AccountId owner, const Principal& who, std::int64_t id, Right right) {
-  BULWARK_TRY_ASSIGN(auto info, load_mailbox(db, owner, who, id));
+  BULWARK_TRY_ASSIGN(auto info, check_mailbox(db, owner, who, id));
   if (!info.rights.has(right)) return tl::unexpected(denied());
   return info;
 }
@@ -409,7 +426,7 @@ Status SqliteMailStore::set_subscribed(const Principal& who, MailboxRef mailbox,
   std::lock_guard lock(adb->mutex);
   // Subscriptions of other people's mailboxes belong to the subscriber; shared namespaces will add that table.
   if (who.account_id() != mailbox.owner) return tl::unexpected(denied());
-  BULWARK_TRY(load_mailbox(adb->db, mailbox.owner, who, mailbox.id));
+  BULWARK_TRY(check_mailbox(adb->db, mailbox.owner, who, mailbox.id));
   BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare("UPDATE mailbox SET subscribed = ? WHERE id = ?"));
   return stmt.bind(1, subscribed ? 1 : 0).bind(2, mailbox.id).run();
 }
@@ -513,7 +530,7 @@ Result<std::vector<FlagChange>> SqliteMailStore::update_flags(const Principal& w
   BULWARK_TRY_ASSIGN(auto wanted, canonical_flags(flags));
   BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
   std::lock_guard lock(adb->mutex);
-  BULWARK_TRY_ASSIGN(auto info, load_mailbox(adb->db, mailbox.owner, who, mailbox.id));
+  BULWARK_TRY_ASSIGN(auto info, check_mailbox(adb->db, mailbox.owner, who, mailbox.id));
   // RFC 4314 4: \Seen needs s, \Deleted needs t, anything else w. A FLAGS replace touches all three.
   auto allowed = [&](std::string_view flag) {
     if (flag == "\\Seen") return info.rights.has(Right::seen);
@@ -615,7 +632,7 @@ Result<MailStore::Copied> SqliteMailStore::copy_or_move(const Principal& who, Ma
   BULWARK_TRY(require(src->db, from.owner, who, from.id, Right::read));
   BULWARK_TRY_ASSIGN(auto target, require(dst->db, to.owner, who, to.id, Right::insert));
   if (is_move) {
-    BULWARK_TRY_ASSIGN(auto source, load_mailbox(src->db, from.owner, who, from.id));
+    BULWARK_TRY_ASSIGN(auto source, check_mailbox(src->db, from.owner, who, from.id));
     if (!source.rights.has(Right::delete_messages) || !source.rights.has(Right::expunge)) {
       return tl::unexpected(denied());
     }
