@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <optional>
 
 #include "parse/mime/encoded_word.h"
@@ -16,11 +17,37 @@ using parse::imap::SearchKeyKind;
 
 char fold(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+// ASCII case-insensitive substring test (what fold() does in the C locale the server runs in). BODY and TEXT
+// run it over whole messages, so the candidates for the first character are found with memchr (in both cases)
+// instead of calling tolower() for every byte.
 bool contains_folded(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;
-  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                        [](char a, char b) { return fold(a) == fold(b); });
-  return it != haystack.end();
+  if (needle.size() > haystack.size()) return false;
+  const char lower = ascii_lower(needle[0]);
+  const char upper = ascii_upper(needle[0]);
+  const char* const last = haystack.data() + (haystack.size() - needle.size());  // the last possible start
+  auto find = [last](const char* from, char c) -> const char* {
+    if (from > last) return nullptr;
+    return static_cast<const char*>(std::memchr(from, c, static_cast<std::size_t>(last - from) + 1));
+  };
+  auto rest_matches = [&](const char* at) {
+    for (std::size_t i = 1; i < needle.size(); ++i) {
+      if (ascii_lower(at[i]) != ascii_lower(needle[i])) return false;
+    }
+    return true;
+  };
+  const char* next_lower = find(haystack.data(), lower);
+  const char* next_upper = upper == lower ? nullptr : find(haystack.data(), upper);
+  while (next_lower != nullptr || next_upper != nullptr) {
+    const char* at = next_upper == nullptr || (next_lower != nullptr && next_lower < next_upper) ? next_lower : next_upper;
+    if (rest_matches(at)) return true;
+    if (at == next_lower) next_lower = find(at + 1, lower);
+    if (at == next_upper) next_upper = find(at + 1, upper);
+  }
+  return false;
 }
 
 bool has_flag(const std::vector<std::string>* flags, std::string_view flag) {
