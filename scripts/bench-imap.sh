@@ -6,10 +6,13 @@
 #   BULWARK_BIN  (default ./build/src/app/bulwark)   IMAP_LOAD (default ./build/bench/imap/imap_load)
 # Knobs (environment):
 #   PHASES="fetch search mixed idle"  CLIENTS="1 20 100"  MIXED_SECONDS=20  IDLE_CONNECTIONS="1000 10000"
-#   SEARCH_WORD=quarterly  COUNT=10000 (messages)  SEED=1
+#   IDLE_SELECT=INBOX (the mailbox each idle connection selects before IDLE; empty: IDLE unselected)
+#   FETCH_OPENS=6 (open 1 is the first open; the median of the others is the second-open figure)
+#   SEARCH_REPEAT=3  SEARCH_WORD=quarterly  COUNT=10000 (messages)  SEED=1
 #   WORK=/var/tmp/imapbench: the generated mailbox (WORK/mbox) and the loaded servers (WORK/loaded-COUNT-SEED) are
 #     kept there and reused by later runs; every run works on a fresh copy of the loaded state, so the first
 #     FETCH of a run is a real first open for both servers. Delete WORK to start over.
+#   LOAD_ONLY=bulwark|dovecot (only load that server's pristine state, then exit)
 #   KEEP=1 (keep the run directory)  RESULTS=FILE (copy the raw JSON lines there)
 #
 # Everything listens on 127.0.0.1 only, on free ports. Everything started here is stopped at exit.
@@ -22,7 +25,10 @@ PHASES=${PHASES:-"fetch search mixed idle"}
 CLIENTS=${CLIENTS:-"1 20 100"}
 MIXED_SECONDS=${MIXED_SECONDS:-20}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-"1000 10000"}
+IDLE_SELECT=${IDLE_SELECT-INBOX}
 SEARCH_WORD=${SEARCH_WORD:-quarterly}
+FETCH_OPENS=${FETCH_OPENS:-6}
+SEARCH_REPEAT=${SEARCH_REPEAT:-3}
 COUNT=${COUNT:-10000}
 SEED=${SEED:-1}
 WORK=${WORK:-/var/tmp/imapbench}
@@ -35,7 +41,7 @@ MAX_CONN=20000
 
 die() { echo "bench-imap: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root (Dovecot instance)"
-[ -x "$BULWARK_BIN" ] || die "no bulwark binary at $BULWARK_BIN"
+[ "${LOAD_ONLY:-}" = dovecot ] || [ -x "$BULWARK_BIN" ] || die "no bulwark binary at $BULWARK_BIN"
 [ -x "$IMAP_LOAD" ] || die "no imap_load binary at $IMAP_LOAD"
 command -v dovecot >/dev/null || die "dovecot not installed (DEBIAN_FRONTEND=noninteractive apt-get install dovecot-imapd)"
 # One socket per connection in the client and in Bulwark; Dovecot's log process keeps a pipe per imap process.
@@ -102,15 +108,17 @@ EOF
 }
 
 BULWARK_PID= DOVECOT_PID=
-start_servers() {
-  local dir=$1
-  "$BULWARK_BIN" serve --config "$dir/bulwark/bulwark.toml" > "$dir/bulwark/server.log" 2>&1 &
+start_bulwark() {
+  "$BULWARK_BIN" serve --config "$1/bulwark/bulwark.toml" > "$1/bulwark/server.log" 2>&1 &
   BULWARK_PID=$!
-  for _ in $(seq 300); do grep -q 'ready:' "$dir/bulwark/server.log" && break
-    kill -0 "$BULWARK_PID" 2>/dev/null || { cat "$dir/bulwark/server.log" >&2; die "bulwark exited"; }; sleep 0.1; done
-  dovecot -F -c "$dir/dovecot/dovecot.conf" > "$dir/dovecot/stderr.log" 2>&1 &
+  for _ in $(seq 300); do grep -q 'ready:' "$1/bulwark/server.log" && break
+    kill -0 "$BULWARK_PID" 2>/dev/null || { cat "$1/bulwark/server.log" >&2; die "bulwark exited"; }; sleep 0.1; done
+  wait_port "$BPORT"
+}
+start_dovecot() {
+  dovecot -F -c "$1/dovecot/dovecot.conf" > "$1/dovecot/stderr.log" 2>&1 &
   DOVECOT_PID=$!
-  wait_port "$BPORT"; wait_port "$DPORT"
+  wait_port "$DPORT"
 }
 stop_servers() {
   [ -n "$BULWARK_PID" ] && kill -TERM "$BULWARK_PID" 2>/dev/null && wait "$BULWARK_PID" 2>/dev/null
@@ -136,6 +144,8 @@ TARGETS=(--user "$USER_NAME" --pass "$PASSWORD")
 # --- 1. the mailbox (generated once)
 MBOX=$WORK/mbox-$COUNT-$SEED
 mkdir -p "$WORK"
+exec 9>"$WORK/.lock"
+flock -n 9 || die "another bench-imap.sh is using $WORK"
 if [ ! -s "$MBOX/index.tsv" ]; then
   echo "bench-imap: generating $COUNT messages into $MBOX" >&2
   rm -rf "$MBOX"
@@ -144,20 +154,28 @@ if [ ! -s "$MBOX/index.tsv" ]; then
 fi
 
 # --- 2. both servers loaded once by APPEND (the path a client uses), kept as the pristine state
-LOADED=$WORK/loaded-$COUNT-$SEED
-if [ ! -e "$LOADED/done" ]; then
-  echo "bench-imap: loading both servers into $LOADED (once)" >&2
-  rm -rf "$LOADED"
-  write_configs "$LOADED" "$BPORT" "$DPORT"
-  B() { "$BULWARK_BIN" "$@" --config "$LOADED/bulwark/bulwark.toml"; }
-  B domain add example.org >/dev/null
-  printf '%s\n' "$PASSWORD" | B user add "$USER_NAME" --password-stdin >/dev/null
-  start_servers "$LOADED"
-  "$IMAP_LOAD" append --dir "$MBOX" --connections 1 --target "bulwark:$BPORT" --target "dovecot:$DPORT" \
-    "${TARGETS[@]}" | tee "$LOADED/append.jsonl" >&2
+load_one() {  # load_one bulwark|dovecot: APPEND the mailbox into one server of $LOADED (once)
+  [ -e "$LOADED/$1.loaded" ] && return 0
+  echo "bench-imap: loading $1 in $LOADED (once)" >&2
+  if [ "$1" = bulwark ]; then
+    rm -rf "$LOADED/bulwark/data"
+    "$BULWARK_BIN" domain add example.org --config "$LOADED/bulwark/bulwark.toml" >/dev/null
+    printf '%s\n' "$PASSWORD" | "$BULWARK_BIN" user add "$USER_NAME" --password-stdin \
+      --config "$LOADED/bulwark/bulwark.toml" >/dev/null
+    start_bulwark "$LOADED"; port=$BPORT
+  else
+    rm -rf "$LOADED/dovecot/mail/bench"
+    start_dovecot "$LOADED"; port=$DPORT
+  fi
+  # One connection: the messages get the same UIDs, in the same order, on both servers.
+  "$IMAP_LOAD" append --dir "$MBOX" --connections 1 --target "$1:$port" "${TARGETS[@]}" | tee "$LOADED/$1.append.jsonl" >&2
   stop_servers
-  touch "$LOADED/done"
-fi
+  touch "$LOADED/$1.loaded"
+}
+LOADED=$WORK/loaded-$COUNT-$SEED
+write_configs "$LOADED" "$BPORT" "$DPORT"   # (configs only: the ports change from run to run)
+for server in ${LOAD_ONLY:-bulwark dovecot}; do load_one "$server"; done
+[ -n "${LOAD_ONLY:-}" ] && exit 0
 
 # --- 3. a run on a fresh copy
 RUN=$(mktemp -d "$WORK/run.XXXXXX")
@@ -165,7 +183,7 @@ write_configs "$RUN" "$BPORT" "$DPORT"
 cp -a "$LOADED/bulwark/data" "$RUN/bulwark/"
 cp -a "$LOADED/dovecot/mail/." "$RUN/dovecot/mail/"
 sync
-start_servers "$RUN"
+start_bulwark "$RUN"; start_dovecot "$RUN"
 BT="bulwark:$BPORT:$BULWARK_PID"; DT="dovecot:$DPORT:$DOVECOT_PID"
 RES=$RUN/results.jsonl
 echo "bench-imap: run $RUN; bulwark :$BPORT (pid $BULWARK_PID), dovecot :$DPORT (pid $DOVECOT_PID)" >&2
@@ -173,10 +191,10 @@ echo "bench-imap: start $(date -u +%FT%TZ) uptime: $(uptime)" | tee -a "$RUN/rep
 for phase in $PHASES; do
   echo "bench-imap: $phase, load average before: $(uptime | sed 's/.*load average: //')" | tee -a "$RUN/report.md" >&2
   case $phase in
-    fetch) "$IMAP_LOAD" fetch-all --opens 2 --target "$BT" --target "$DT" "${TARGETS[@]}" ;;
-    search) "$IMAP_LOAD" search --word "$SEARCH_WORD" --repeat 3 --target "$BT" --target "$DT" "${TARGETS[@]}" ;;
+    fetch) "$IMAP_LOAD" fetch-all --opens "$FETCH_OPENS" --target "$BT" --target "$DT" "${TARGETS[@]}" ;;
+    search) "$IMAP_LOAD" search --word "$SEARCH_WORD" --repeat "$SEARCH_REPEAT" --target "$BT" --target "$DT" "${TARGETS[@]}" ;;
     mixed) "$IMAP_LOAD" mixed --clients "$CLIENTS" --seconds "$MIXED_SECONDS" --target "$BT" --target "$DT" "${TARGETS[@]}" ;;
-    idle) "$IMAP_LOAD" idle --connections "$IDLE_CONNECTIONS" --target "$BT" --target "$DT" "${TARGETS[@]}" ;;
+    idle) "$IMAP_LOAD" idle --connections "$IDLE_CONNECTIONS" --idle-select "$IDLE_SELECT" --target "$BT" --target "$DT" "${TARGETS[@]}" ;;
     *) die "unknown phase $phase" ;;
   esac > "$RUN/$phase.out"
   grep '^{' "$RUN/$phase.out" >> "$RES" || true
