@@ -12,6 +12,10 @@ PACKAGES=(
   # test clients and tools
   python3 python3-pytest swaks curl openssl sqlite3 passwd isync
 )
+# Peer servers for the side-by-side benchmarks (docs/benchmarks.md), not needed by CI: --bench adds them.
+if [ "${1:-}" = --bench ]; then
+  PACKAGES+=(dovecot-imapd)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

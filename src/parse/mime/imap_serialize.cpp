@@ -164,11 +164,17 @@ void append_imap_string(std::string& out, std::string_view value) {
     out += value;
     return;
   }
+  // Runs between escapes are appended whole: ENVELOPE and BODYSTRUCTURE of every message go through here.
   out += '"';
-  for (char c : value) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '"' || value[i] == '\\') {
+      out.append(value.substr(run, i - run));
+      out += '\\';
+      run = i;
+    }
   }
+  out.append(value.substr(run));
   out += '"';
 }
 

@@ -69,15 +69,44 @@ Result<Database> Database::open(const std::filesystem::path& path) {
   return db;
 }
 
+StatementCache::~StatementCache() {
+  for (auto& [sql, statements] : idle_) {
+    for (auto* stmt : statements) sqlite3_finalize(stmt);
+  }
+}
+
+sqlite3_stmt* StatementCache::take(std::string_view sql) {
+  auto it = idle_.find(std::string(sql));
+  if (it == idle_.end() || it->second.empty()) return nullptr;
+  sqlite3_stmt* stmt = it->second.back();
+  it->second.pop_back();
+  --count_;
+  return stmt;
+}
+
+void StatementCache::give_back(sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);  // its error, if any, was reported by step()
+  sqlite3_clear_bindings(stmt);
+  const char* sql = sqlite3_sql(stmt);
+  if (count_ >= kMaxCachedStatements || sql == nullptr) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  idle_[sql].push_back(stmt);
+  ++count_;
+}
+
 Database::~Database() {
+  statements_.reset();  // finalized before the connection closes
   if (db_) sqlite3_close_v2(db_);
 }
 
 Result<Statement> Database::prepare(std::string_view sql) {
+  if (sqlite3_stmt* cached = statements_->take(sql)) return Statement(db_, cached, statements_.get());
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return tl::unexpected(sqlite_error(db_, rc, "prepare"));
-  return Statement(db_, stmt);
+  return Statement(db_, stmt, statements_.get());
 }
 
 Status Database::exec(std::string_view sql) {

@@ -7,22 +7,51 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "base/result.h"
 
 namespace bulwark::store::sqlite {
 
+// Prepared statements kept for reuse by one Database, keyed by their SQL text. The stores prepare the same few
+// dozen statements on every call (an IMAP session makes several per command), and parsing them cost more than
+// running them. Bounded: beyond kMaxCachedStatements a returned statement is finalized instead.
+class StatementCache {
+ public:
+  static constexpr std::size_t kMaxCachedStatements = 128;
+  StatementCache() = default;
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+  ~StatementCache();
+  sqlite3_stmt* take(std::string_view sql);  // nullptr when none is cached
+  void give_back(sqlite3_stmt* stmt);        // resets it and clears its bindings
+
+ private:
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;
+  std::size_t count_ = 0;
+};
+
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  Statement(sqlite3* db, sqlite3_stmt* stmt, StatementCache* cache = nullptr) : db_(db), stmt_(stmt), cache_(cache) {}
+  Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_), cache_(other.cache_) {
+    other.stmt_ = nullptr;
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   Statement& operator=(Statement&&) = delete;
-  ~Statement() { sqlite3_finalize(stmt_); }
+  ~Statement() {
+    if (stmt_ != nullptr && cache_ != nullptr) {
+      cache_->give_back(stmt_);
+    } else {
+      sqlite3_finalize(stmt_);
+    }
+  }
 
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view value);
@@ -39,13 +68,14 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  StatementCache* cache_;
 };
 
 class Database {
  public:
   // Opens (creating if needed) the database file and applies the durability pragmas.
   static Result<Database> open(const std::filesystem::path& path);
-  Database(Database&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Database(Database&& other) noexcept : db_(other.db_), statements_(std::move(other.statements_)) { other.db_ = nullptr; }
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
   Database& operator=(Database&&) = delete;
@@ -72,8 +102,10 @@ class Database {
   };
 
  private:
-  explicit Database(sqlite3* db) : db_(db) {}
+  explicit Database(sqlite3* db) : db_(db), statements_(std::make_unique<StatementCache>()) {}
   sqlite3* db_;
+  // Statements must not outlive their Database (they never do: they are locals of one store call).
+  std::unique_ptr<StatementCache> statements_;
 };
 
 Error sqlite_error(sqlite3* db, int rc, std::string_view what);

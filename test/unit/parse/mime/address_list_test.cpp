@@ -100,3 +100,25 @@ TEST(AddressList, AddrSpecQuotesWhenNeeded) {
 
 }  // namespace
 }  // namespace bulwark::parse::mime
+
+namespace bulwark::parse::mime {
+namespace {
+
+// Quoted strings in an ENVELOPE: '"' and '\' escaped wherever they are, the rest copied as is.
+TEST(ImapStringTest, EscapesQuotesAndBackslashes) {
+  for (const auto& [subject, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"plain", R"("plain")"},
+           {"", R"("")"},
+           {R"("q")", R"("\"q\"")"},
+           {R"(a\b"c)", R"("a\\b\"c")"},
+           {R"(\)", R"("\\")"},
+           {R"(ends with ")", R"("ends with \"")"}}) {
+    Envelope envelope;
+    envelope.subject = subject;
+    const std::string all = write_envelope(envelope);
+    EXPECT_EQ(all, "(NIL " + expected + " NIL NIL NIL NIL NIL NIL NIL NIL)") << subject;
+  }
+}
+
+}  // namespace
+}  // namespace bulwark::parse::mime

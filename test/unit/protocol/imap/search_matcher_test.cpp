@@ -55,6 +55,26 @@ TEST(SearchMatcherTest, Table) {
     EXPECT_EQ(matches(key(c.criteria), message, scope), c.match) << c.criteria;
   }
   EXPECT_TRUE(needs_content(key("OR SEEN BODY x")));
+  EXPECT_TRUE(uses_modseq(key("NOT MODSEQ 4")));
+}
+
+// BODY and TEXT fold ASCII case only; the first character is found in either case, at any place.
+TEST(SearchMatcherTest, BodyCaseFolding) {
+  SearchMessage message;
+  message.raw = "Subject: x\r\n\r\n\xc3\xa9 Quarterly figures; the QUARTERLY plan.\r\nEnd:Z";
+  SearchScope scope{1, 1};
+  struct Case {
+    std::string criteria;
+    bool match;
+  };
+  for (const auto& c : std::vector<Case>{{"BODY quarterly", true},      {"BODY \"QUARTERLY PLAN\"", true},
+                                         {"BODY qUaRtErLy", true},      {"BODY \"quarterly f\"", true},
+                                         {"BODY \"y plan.\"", true},   {"BODY end:z", true},
+                                         {"BODY \"End:Z\"", true},        {"BODY \"End:ZZ\"", false},
+                                         {"BODY quarterlyx", false},    {"BODY ;", true},
+                                         {"BODY Subject", false},       {"BODY \"figures  the\"", false}}) {
+    EXPECT_EQ(matches(key("CHARSET UTF-8 " + c.criteria), message, scope), c.match) << c.criteria;
+  }
   EXPECT_FALSE(needs_content(key("SEEN LARGER 4 UID 1:*")));
   EXPECT_TRUE(uses_modseq(key("NOT MODSEQ 4")));
 }
