@@ -7,7 +7,9 @@
 // family (cmd_*.cpp). Handlers append untagged responses to the output buffer and return the tagged Reply;
 // dispatch() then reports other sessions' changes to the selected mailbox (except after FETCH, STORE and
 // SEARCH with sequence numbers, RFC 9051 7.4.1) and writes the tagged line. Store and directory calls go through
-// net::run_blocking so the I/O threads never block.
+// net::run_blocking so the I/O threads never block. After every successful write the session tells the change
+// notifier (Services::change_notifier); while a mailbox is selected it listens to it, so IDLE reports other
+// sessions' and SMTP's changes at once (cmd_idle.cpp, change_hub.h).
 //
 // Deadlines (RFC 9051 5.4): before authentication a read waits at most limits.imap_preauth_timeout (and never
 // longer than limits.idle_timeout); after it, limits.imap_idle_timeout (default 30 minutes, the RFC's minimum).
