@@ -120,10 +120,10 @@ class RecordingHandler:
 
 
 class Receiver:
-    def __init__(self, address, port, behaviour=None):
+    def __init__(self, address, port, behaviour=None, **smtp_kwargs):
         self.handler = RecordingHandler(behaviour or Behaviour())
         self.controller = Controller(self.handler, hostname=address, port=port, ready_timeout=10,
-                                     data_size_limit=50 << 20)
+                                     data_size_limit=50 << 20, **smtp_kwargs)
         self.controller.start()
 
     @property
