@@ -72,8 +72,12 @@ std::string relaxed_header(std::string_view raw) {
   std::string_view value = c == std::string_view::npos ? std::string_view() : raw.substr(c + 1);
   std::string out;
   out.reserve(raw.size() + 2);
-  // Name: lower case, WSP before the colon removed.
-  std::string n = lower(name);
+  // Name: lower case, WSP before the colon removed; a stray CR or LF (not a valid field name character) is
+  // dropped like the line breaks of unfolding, so the output is one line whatever the input.
+  std::string n;
+  for (char ch : name) {
+    if (ch != '\r' && ch != '\n') n += lower(ch);
+  }
   while (!n.empty() && is_wsp(n.back())) n.pop_back();
   out += n;
   out += ':';
