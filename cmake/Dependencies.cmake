@@ -11,6 +11,12 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)
 pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
+# libunbound's .pc file names libevent, which only its static library needs: find the shared library directly.
+find_path(UNBOUND_INCLUDE_DIR unbound.h REQUIRED)
+find_library(UNBOUND_LIBRARY unbound REQUIRED)
+add_library(Unbound::Unbound UNKNOWN IMPORTED)
+set_target_properties(Unbound::Unbound PROPERTIES IMPORTED_LOCATION ${UNBOUND_LIBRARY}
+                      INTERFACE_INCLUDE_DIRECTORIES ${UNBOUND_INCLUDE_DIR})
 find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
 find_path(TL_EXPECTED_INCLUDE_DIR tl/expected.hpp REQUIRED)
 # Asio is used header-only with these switches; they must match in every TU.

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "app/admin_dkim.h"
+#include "app/admin_queue.h"
 #include "app/sandbox.h"
 #include "app/stores.h"
 #include "base/units.h"
@@ -143,10 +145,12 @@ int run_admin_command(const Config& config, const AdminRequest& request) {
   if (::geteuid() == 0 && !config.run_as_user.empty()) {
     if (auto s = drop_privileges(config.run_as_user, config.data_dir, report); !s) return error(s.error().detail);
   }
+  if (request.object == "dkim") return dkim_command(config, request);
   auto stores = open_stores(config);
   if (!stores) return error(stores.error().detail);
   if (request.object == "domain") return domain_command(*stores->directory, request);
   if (request.object == "user") return user_command(config, *stores, request);
+  if (request.object == "queue") return queue_command(*stores->queue, request);
   return alias_command(*stores->directory, request);
 }
 

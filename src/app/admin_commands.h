@@ -1,4 +1,4 @@
-// The admin CLI (`bulwark domain|user|alias ...`). Each command works on the stores directly, whether or not the
+// The admin CLI (`bulwark domain|user|alias|queue|dkim ...`). Each command works on the stores directly, whether or not the
 // server runs; the server reads the directory on every lookup, so it sees the change at once. Every command
 // prints one clear line on error and returns a non-zero exit status, changing nothing.
 #pragma once
@@ -21,6 +21,10 @@ struct AdminRequest {
   std::string display_name;
   std::string quota;
   bool case_sensitive = false;
+  bool all = false;          // queue retry --all
+  std::string selector;      // dkim generate --selector
+  std::string algorithm;     // dkim generate --algorithm rsa|ed25519
+  bool force = false;        // dkim generate --force: replace an existing key
 };
 
 // Returns the process exit status.

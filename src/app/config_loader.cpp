@@ -150,6 +150,20 @@ Handler section(Table handlers) {
     return ok();                                                                   \
   }
 
+Handler string_list(std::vector<std::string> DeliveryConfig::*member) {
+  return [member](const toml::node& n, const std::string& key, Config& c) -> Status {
+    if (!n.is_array()) return tl::unexpected(bad(key, "expected an array of strings"));
+    std::vector<std::string> out;
+    for (const auto& item : *n.as_array()) {
+      BULWARK_TRY_ASSIGN(auto v, as_string(item, key));
+      for (auto& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      out.push_back(std::move(v));
+    }
+    c.delivery.*member = std::move(out);
+    return ok();
+  };
+}
+
 Table root_handlers() {
   Table listen;
   for (auto name : {"smtp", "submission", "submissions", "imap", "imaps", "pop3s", "http", "https"}) {
@@ -224,6 +238,28 @@ Table root_handlers() {
                    {"recipient_delimiter", string_field([](Config& c) -> std::string& { return c.smtp.recipient_delimiter; })},
                    {"max_messages_per_minute_per_ip", INT_FIELD(smtp.max_messages_per_minute_per_ip, 0, 1000000)},
                })},
+      {"delivery", section(Table{
+                       {"enabled", BOOL_FIELD(delivery.enabled)},
+                       {"resolver", string_field([](Config& c) -> std::string& { return c.delivery.resolver; })},
+                       {"port", INT_FIELD(delivery.port, 1, 65535)},
+                       {"helo_name", string_field([](Config& c) -> std::string& { return c.delivery.helo_name; })},
+                       {"lifetime", DURATION_FIELD(delivery.lifetime)},
+                       {"retry_base", DURATION_FIELD(delivery.retry_base)},
+                       {"retry_max", DURATION_FIELD(delivery.retry_max)},
+                       {"poll_interval", DURATION_FIELD(delivery.poll_interval)},
+                       {"max_connections", INT_FIELD(delivery.max_connections, 1, 100000)},
+                       {"max_connections_per_domain", INT_FIELD(delivery.max_connections_per_domain, 1, 1000)},
+                       {"max_messages_per_connection", INT_FIELD(delivery.max_messages_per_connection, 1, 1000000)},
+                       {"max_messages_in_flight", INT_FIELD(delivery.max_messages_in_flight, 1, 1000000)},
+                       {"connect_timeout", DURATION_FIELD(delivery.connect_timeout)},
+                       {"command_timeout", DURATION_FIELD(delivery.command_timeout)},
+                       {"data_timeout", DURATION_FIELD(delivery.data_timeout)},
+                       {"require_tls_domains", string_list(&DeliveryConfig::require_tls_domains)},
+                       {"relay_host", string_field([](Config& c) -> std::string& { return c.delivery.relay_host; })},
+                       {"relay_user", string_field([](Config& c) -> std::string& { return c.delivery.relay_user; })},
+                       {"relay_password", string_field([](Config& c) -> std::string& { return c.delivery.relay_password; })},
+                       {"dkim_dir", string_field([](Config& c) -> std::string& { return c.delivery.dkim_dir; })},
+                   })},
   };
 }
 
@@ -241,6 +277,20 @@ Status validate(const Config& c) {
   if (c.smtp.recipient_delimiter.size() > 1 ||
       (c.smtp.recipient_delimiter.size() == 1 && std::string_view("+-_.=").find(c.smtp.recipient_delimiter[0]) == std::string_view::npos)) {
     return tl::unexpected(bad("smtp.recipient_delimiter", "must be empty or one of + - _ . ="));
+  }
+  if (c.delivery.retry_base.count() < 1) return tl::unexpected(bad("delivery.retry_base", "must be at least 1s"));
+  if (c.delivery.retry_max < c.delivery.retry_base) {
+    return tl::unexpected(bad("delivery.retry_max", "must not be below delivery.retry_base"));
+  }
+  if (c.delivery.poll_interval.count() < 1) return tl::unexpected(bad("delivery.poll_interval", "must be at least 1s"));
+  for (const auto* endpoint : {&c.delivery.resolver, &c.delivery.relay_host}) {
+    if (!endpoint->empty() && endpoint->rfind(':') == std::string::npos) {
+      return tl::unexpected(bad(endpoint == &c.delivery.resolver ? "delivery.resolver" : "delivery.relay_host",
+                                "expected \"host:port\""));
+    }
+  }
+  if (!c.delivery.relay_user.empty() && c.delivery.relay_host.empty()) {
+    return tl::unexpected(bad("delivery.relay_user", "needs delivery.relay_host"));
   }
   std::map<std::pair<std::string, std::uint16_t>, Protocol> seen;
   for (const auto& [protocol, address] : c.listen) {
@@ -272,6 +322,9 @@ Result<Config> load_config_text(std::string_view text, const std::filesystem::pa
   if (!source.empty() && config.data_dir.is_relative()) {
     // Relative paths are relative to the configuration file, not to wherever the admin happened to be.
     config.data_dir = std::filesystem::absolute(source).parent_path() / config.data_dir;
+  }
+  if (!source.empty() && !config.delivery.dkim_dir.empty() && std::filesystem::path(config.delivery.dkim_dir).is_relative()) {
+    config.delivery.dkim_dir = (std::filesystem::absolute(source).parent_path() / config.delivery.dkim_dir).string();
   }
   for (auto* p : {&config.tls.certificate, &config.tls.private_key}) {
     if (!source.empty() && !p->empty() && p->is_relative()) *p = std::filesystem::absolute(source).parent_path() / *p;

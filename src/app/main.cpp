@@ -86,6 +86,26 @@ int main(int argc, char** argv) {
   alias->add_subcommand("remove", "remove an alias")->add_option("ALIAS", request.name)->required();
   alias->add_subcommand("list", "list aliases");
 
+  auto* queue = app.add_subcommand("queue", "inspect and steer the outbound queue");
+  queue->require_subcommand(1);
+  queue->add_subcommand("list", "list queued messages");
+  queue->add_subcommand("show", "show one message and each recipient's state")->add_option("ID", request.name)->required();
+  auto* queue_retry = queue->add_subcommand("retry", "make a message (or --all) due now");
+  queue_retry->add_option("ID", request.name);
+  queue_retry->add_flag("--all", request.all, "every queued message");
+  queue->add_subcommand("delete", "drop a message without a bounce")->add_option("ID", request.name)->required();
+
+  auto* dkim = app.add_subcommand("dkim", "DKIM signing keys for outbound mail");
+  dkim->require_subcommand(1);
+  auto* dkim_generate = dkim->add_subcommand("generate", "create a signing key for DOMAIN and print its DNS TXT record");
+  dkim_generate->add_option("DOMAIN", request.name)->required();
+  request.selector = "bulwark";
+  request.algorithm = "rsa";
+  dkim_generate->add_option("--selector", request.selector, "selector (default bulwark)");
+  dkim_generate->add_option("--algorithm", request.algorithm, "rsa (2048-bit, default) or ed25519")
+      ->check(CLI::IsMember({"rsa", "ed25519"}));
+  dkim_generate->add_flag("--force", request.force, "replace an existing key with this selector");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -103,7 +123,7 @@ int main(int argc, char** argv) {
   }
   if (check->parsed()) return bulwark::app::config_check(*config);
 
-  for (auto* object : {domain, user, alias}) {
+  for (auto* object : {domain, user, alias, queue, dkim}) {
     if (!object->parsed()) continue;
     request.object = object->get_name();
     for (auto* action : object->get_subcommands()) {

@@ -1,6 +1,8 @@
 #include "app/protocol_registry.h"
 
+#ifndef BULWARK_WITHOUT_IMAP
 #include "protocol/imap/imap_handler.h"
+#endif
 #include "protocol/smtp/smtp_handler.h"
 
 namespace bulwark::app {
@@ -10,8 +12,10 @@ std::shared_ptr<net::ProtocolHandler> make_handler(Protocol protocol, protocol::
     case Protocol::smtp:
     case Protocol::submission:
     case Protocol::submissions: return std::make_shared<protocol::smtp::SmtpHandler>(services);
+#ifndef BULWARK_WITHOUT_IMAP
     case Protocol::imap:
     case Protocol::imaps: return std::make_shared<protocol::imap::ImapHandler>(services);
+#endif
     default: return nullptr;
   }
 }

@@ -10,6 +10,7 @@
 #include "app/stores.h"
 #include "base/config_holder.h"
 #include "base/log.h"
+#include "delivery/delivery_service.h"
 #include "net/server.h"
 #include "net/tls_manager.h"
 #include "protocol/imap/change_hub.h"
@@ -20,6 +21,7 @@ namespace {
 std::vector<std::filesystem::path> readable_paths(const Config& config, const net::CertificatePaths& certs) {
   std::vector<std::filesystem::path> paths{certs.certificate, certs.private_key};
   if (!config.source.empty()) paths.push_back(std::filesystem::absolute(config.source));
+  if (!config.delivery.dkim_dir.empty()) paths.emplace_back(config.delivery.dkim_dir);
   // What the libraries read at run time: DNS resolution, CA certificates (outbound TLS), time zones.
   for (const char* p : {"/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/gai.conf", "/etc/ssl",
                         "/usr/lib/ssl", "/usr/share/ca-certificates", "/usr/share/zoneinfo", "/etc/localtime",
@@ -91,8 +93,16 @@ int serve(Config config, const std::optional<std::filesystem::path>& config_file
   domain::auth::LoginThrottle throttle(config.auth);
   protocol::imap::ChangeHub change_hub;  // IDLE hears of SMTP deliveries and other sessions' writes at once
   protocol::Services services{*stores.directory, *stores.mail, *stores.queue, throttle, live, &change_hub};
+  // Declared before the server so that it outlives the server's I/O context and the coroutines in it.
+  auto worker = delivery::DeliveryService::create({*stores.queue, *stores.mail, *stores.directory}, live, config);
+  if (!worker) {
+    spdlog::error("delivery: {}", worker.error().detail);
+    return 1;
+  }
 
   net::Server server(config, tls);
+  if (config.delivery.enabled) server.add_service(*worker);
+  else spdlog::warn("delivery: disabled ([delivery] enabled = false); outbound mail stays queued");
   for (const auto& [protocol, address] : config.listen) {
     auto handler = make_handler(protocol, services);
     if (!handler) {

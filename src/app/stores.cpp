@@ -23,13 +23,13 @@ Result<Stores> open_stores(const Config& config) {
   if (ec) return fail(Errc::internal, "cannot create data_dir " + config.data_dir.string() + ": " + ec.message());
   ::chmod(config.data_dir.c_str(), 0700);
   BULWARK_TRY_ASSIGN(auto directory, store::sqlite::SqliteDirectory::open(config.data_dir, directory_policy(config)));
-  BULWARK_TRY_ASSIGN(auto blobs, store::blob_fs::FsBlobStore::open(config.data_dir));
-  BULWARK_TRY_ASSIGN(auto queue, store::sqlite::SqliteQueueStore::open(config.data_dir));
+  BULWARK_TRY_ASSIGN(auto blob_store, store::blob_fs::FsBlobStore::open(config.data_dir));
+  std::shared_ptr<store::BlobStore> blobs(std::move(blob_store));
+  BULWARK_TRY_ASSIGN(auto queue, store::sqlite::SqliteQueueStore::open(config.data_dir, blobs));
   Stores stores;
   stores.queue = std::move(queue);
   stores.directory = std::move(directory);
-  stores.mail = std::make_unique<store::sqlite::SqliteMailStore>(
-      config.data_dir, std::shared_ptr<store::BlobStore>(std::move(blobs)), config.inline_message_bytes);
+  stores.mail = std::make_unique<store::sqlite::SqliteMailStore>(config.data_dir, blobs, config.inline_message_bytes);
   return stores;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bulwark {
 
@@ -71,6 +72,30 @@ struct SmtpConfig {
   unsigned max_messages_per_minute_per_ip = 120;
 };
 
+// The outbound delivery worker (src/delivery/). See README "Configuration", [delivery].
+struct DeliveryConfig {
+  bool enabled = true;                              // false: mail stays queued (e.g. a receive-only node)
+  std::string resolver;                             // "ip:port" of the DNS server; empty: /etc/resolv.conf
+  std::uint16_t port = 25;                          // destination port at MX hosts (tests use another)
+  std::string helo_name;                            // EHLO name; empty: hostname
+  std::chrono::seconds lifetime{5 * 86400};         // then the message bounces (RFC 5321 4.5.4.1: 4-5 days)
+  std::chrono::seconds retry_base{300};             // first retry after this, doubled per attempt...
+  std::chrono::seconds retry_max{4 * 3600};         // ...up to this
+  std::chrono::seconds poll_interval{1};            // how often the worker looks for due messages
+  std::size_t max_connections = 100;                // outbound connections in total
+  std::size_t max_connections_per_domain = 4;       // per destination (domain or relay)
+  std::size_t max_messages_per_connection = 100;    // then the connection is closed and a new one opened
+  std::size_t max_messages_in_flight = 1000;        // messages the worker holds at once
+  std::chrono::seconds connect_timeout{30};
+  std::chrono::seconds command_timeout{300};        // RFC 5321 4.5.3.2: greeting, EHLO, MAIL, RCPT (5 min)
+  std::chrono::seconds data_timeout{600};           // RFC 5321 4.5.3.2.6: reply to the final dot (10 min)
+  std::vector<std::string> require_tls_domains;     // never deliver to these in clear (deferred instead)
+  std::string relay_host;                           // smarthost "host:port"; empty: deliver by MX
+  std::string relay_user;                           // AUTH PLAIN at the relay (only after STARTTLS)
+  std::string relay_password;
+  std::string dkim_dir;                             // DKIM keys; empty: data_dir/dkim
+};
+
 struct Config {
   std::filesystem::path source;  // the file it was read from, empty for built-in defaults
   std::filesystem::path data_dir = "./data";
@@ -88,6 +113,7 @@ struct Config {
   LimitsConfig limits;
   AuthConfig auth;
   SmtpConfig smtp;
+  DeliveryConfig delivery;
 };
 
 }  // namespace bulwark

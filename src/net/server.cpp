@@ -62,6 +62,7 @@ void Server::run(unsigned threads, unsigned blocking_threads, std::function<void
   blocking_ = &blocking;
   for (auto& listener : listeners_) asio::co_spawn(io_, accept_loop(listener), asio::detached);
   asio::co_spawn(io_, watch_signals(), asio::detached);
+  for (auto& service : services_) service->start(io_, blocking.get_executor());
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < std::max(1u, threads); ++i) workers.emplace_back([this] { io_.run(); });
   io_.run();
@@ -103,6 +104,7 @@ void Server::begin_shutdown() {
     boost::system::error_code ignored;
     l->acceptor.close(ignored);
   }
+  for (auto& service : services_) service->stop();
   spdlog::info("stopped accepting; asking {} open sessions to finish", live.size());
   for (auto& c : live) {
     auto executor = c->stream.socket().get_executor();

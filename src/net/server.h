@@ -15,6 +15,7 @@
 
 #include "base/config.h"
 #include "base/result.h"
+#include "net/background_service.h"
 #include "net/connection.h"
 #include "net/tls_manager.h"
 
@@ -27,6 +28,8 @@ class Server {
 
   // Binds a listener (before privileges are dropped). The handler serves its connections.
   [[nodiscard]] Status listen(Protocol protocol, const ListenAddress& address, std::shared_ptr<ProtocolHandler> handler);
+  // A service started with run() and stopped at shutdown (kept alive by the server).
+  void add_service(std::shared_ptr<BackgroundService> service) { services_.push_back(std::move(service)); }
   // The port actually bound (useful when the configuration asked for port 0 in tests).
   std::vector<std::pair<Protocol, std::string>> bound_addresses() const;
 
@@ -53,6 +56,7 @@ class Server {
   std::shared_ptr<ConnectionLimiter> limiter_;
   std::function<void()> on_reload_;
   std::vector<std::shared_ptr<Listener>> listeners_;
+  std::vector<std::shared_ptr<BackgroundService>> services_;
 
   std::mutex sessions_mutex_;
   std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> sessions_;

@@ -1,14 +1,19 @@
 // The outbound queue: messages accepted for remote recipients (submission, alias forwarding) and local
-// recipients whose delivery must be retried, kept durably until the delivery worker (src/delivery/, next)
-// hands them on or bounces them with a DSN (RFC 3461). The message bytes are a blob made durable by
+// recipients whose delivery must be retried, kept durably until the delivery worker (src/delivery/) hands them
+// on or bounces them with a DSN (RFC 3461/3464). The message bytes are a blob made durable by
 // MailStore::store_blob(); the queue keeps its id and the envelope (RFC 5321 envelope plus the RFC 3461
 // parameters ENVID, RET, NOTIFY and ORCPT that the DSN will need).
 //
-// Contract: enqueue() returns only once the entry is durable (SMTP answers 250 after it); thread-safe.
+// State: each recipient is pending, delivered or failed, with its attempt count, the time of its next attempt
+// and the last error. A message leaves the queue when no recipient is pending any more (the log keeps the
+// outcome). Every change is one SQLite transaction, so a crash leaves each recipient in its old or new state.
+//
+// Contract: every write returns only once durable (SMTP answers 250 after enqueue); thread-safe.
 // Backends: store/sqlite (data_dir/queue.db).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,15 +38,20 @@ struct QueueEnvelope {
   std::string ret;           // RFC 3461 4.3 RET: "FULL", "HDRS" or empty
   bool smtputf8 = false;     // RFC 6531: the next hop must offer SMTPUTF8
   bool eight_bit = false;    // BODY=8BITMIME (or 8-bit content under SMTPUTF8)
+  bool require_tls = false;  // RFC 8689-style: never hand this message on over a connection without TLS
   std::string submitted_by;  // the authenticated login, empty for unauthenticated (forwarded) mail
+  std::int64_t expires = 0;  // seconds since the epoch after which it bounces; 0: created + [delivery] lifetime
 };
 
 enum class QueueState { pending, delivered, failed };
+std::string_view queue_state_name(QueueState state);
 
 struct QueuedRecipient {
   QueueRecipient recipient;
   QueueState state = QueueState::pending;
   unsigned attempts = 0;
+  std::int64_t next_attempt = 0;  // seconds since the epoch (meaningful while pending)
+  int position = 0;               // the recipient's index in its message, its key in record()
 };
 
 struct QueuedMessage {
@@ -51,7 +61,16 @@ struct QueuedMessage {
   QueueEnvelope envelope;               // envelope.recipients is left empty; see `recipients`
   std::vector<QueuedRecipient> recipients;
   std::int64_t created = 0;             // seconds since the epoch
-  std::int64_t next_attempt = 0;        // seconds since the epoch
+  std::int64_t next_attempt = 0;        // the earliest next_attempt of its pending recipients
+};
+
+// What one delivery attempt did to one recipient.
+struct RecipientUpdate {
+  int position = 0;
+  QueueState state = QueueState::pending;
+  std::string last_error;         // the remote reply or local reason; empty keeps the old one
+  std::int64_t next_attempt = 0;  // when still pending
+  bool attempted = true;          // false: not tried (e.g. deferred by a limit), attempts unchanged
 };
 
 class QueueStore {
@@ -62,6 +81,19 @@ class QueueStore {
   [[nodiscard]] virtual Result<QueueId> enqueue(const BlobRef& blob, const QueueEnvelope& envelope) = 0;
   // Every queued message, oldest first.
   [[nodiscard]] virtual Result<std::vector<QueuedMessage>> list() = 0;
+  // One message; not_found if it left the queue.
+  [[nodiscard]] virtual Result<QueuedMessage> get(QueueId id) = 0;
+  // Messages with a pending recipient due at or before `now`, earliest first, at most `limit`.
+  [[nodiscard]] virtual Result<std::vector<QueuedMessage>> due(std::int64_t now, std::size_t limit) = 0;
+  // Applies the outcome of an attempt atomically; the message leaves the queue once nothing is pending.
+  // not_found if the message is gone (deleted by an admin meanwhile).
+  [[nodiscard]] virtual Status record(QueueId id, const std::vector<RecipientUpdate>& updates) = 0;
+  // Makes the pending recipients of one message (or of all, id = nullopt) due at `now`. Returns how many messages.
+  [[nodiscard]] virtual Result<std::size_t> retry(std::optional<QueueId> id, std::int64_t now) = 0;
+  // Drops a message without a bounce (admin). not_found if absent.
+  [[nodiscard]] virtual Status remove(QueueId id) = 0;
+  // The message bytes as queued (trace fields + message).
+  [[nodiscard]] virtual Result<std::string> read_content(const QueuedMessage& message) = 0;
 };
 
 }  // namespace bulwark::store

@@ -40,6 +40,8 @@ def toml_value(value):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -59,6 +61,8 @@ class Bulwark:
             "": {"data_dir": str(self.data_dir), "hostname": "mail.test", "user": "", "log_level": "debug"},
             "listen": {p: f"127.0.0.1:{port}" for p, port in self.ports.items()},
             "auth": {"hash_memory": "64K", "hash_passes": 1, "base_delay_ms": 0, "max_delay_ms": 0},
+            # Queued mail stays queued unless a test turns delivery on (test_outbound_*.py, with its own DNS).
+            "delivery": {"enabled": False},
         }
         for section, values in (overrides or {}).items():
             self.settings.setdefault(section, {}).update(values)

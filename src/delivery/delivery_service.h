@@ -1,0 +1,72 @@
+// The outbound delivery worker, started by `serve`: every poll_interval it takes the due messages from the
+// queue, groups their recipients by destination domain (or the relay), and hands each group to that
+// destination's connections: at most max_connections_per_domain per destination (max_connections in all),
+// each connection delivering one message after another (connection reuse) until the destination's backlog is
+// empty or max_messages_per_connection is reached. Recipients in our own domains are delivered locally.
+//
+// Guarantee: at least once. An outcome is recorded only after the next hop answered, so a crash (or a lost
+// reply to the final dot) between that answer and the record repeats the transaction; duplicates are bounded
+// by the transactions in flight at that moment (at most max_connections). See docs/operations.md.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include "base/config_holder.h"
+#include "delivery/delivery_job.h"
+#include "delivery/dkim_signer.h"
+#include "delivery/dns_resolver.h"
+#include "net/background_service.h"
+
+namespace bulwark::delivery {
+
+class DeliveryService final : public net::BackgroundService, public std::enable_shared_from_this<DeliveryService> {
+ public:
+  static Result<std::shared_ptr<DeliveryService>> create(Stores stores, ConfigHolder& config, const Config& initial);
+
+  void start(net::asio::io_context& io, net::BlockingExecutor blocking) override;
+  void stop() override;
+
+ private:
+  struct Destination {
+    std::string key;  // domain, or "[relay]"
+    std::deque<Job> jobs;
+    std::size_t connections = 0;
+  };
+
+  DeliveryService(Stores stores, ConfigHolder& config, std::unique_ptr<DnsResolver> resolver,
+                  std::unique_ptr<DkimSigner> signer, std::shared_ptr<net::asio::ssl::context> tls);
+
+  static net::awaitable<void> poll_loop(std::shared_ptr<DeliveryService> self);
+  static net::awaitable<void> run_connection(std::shared_ptr<DeliveryService> self, std::shared_ptr<Destination> dest);
+  static net::awaitable<void> run_local(std::shared_ptr<DeliveryService> self, Job job);
+  net::awaitable<void> complete(const Job& job, const std::vector<RecipientOutcome>& outcomes);
+  net::awaitable<void> fail_destination(const std::shared_ptr<Destination>& dest, const Failure& failure);
+
+  void dispatch(Job job);                                  // mutex_ held
+  void open_connections(const std::shared_ptr<Destination>& dest);  // mutex_ held
+  std::optional<Job> next_job(const std::shared_ptr<Destination>& dest);
+  void connection_closed(const std::shared_ptr<Destination>& dest);
+  void job_done(store::QueueId id);
+
+  Stores stores_;
+  ConfigHolder& config_;
+  std::unique_ptr<DnsResolver> resolver_;
+  std::unique_ptr<DkimSigner> signer_;
+  std::shared_ptr<net::asio::ssl::context> tls_;
+  net::asio::io_context* io_ = nullptr;
+  std::optional<net::BlockingExecutor> blocking_;
+  std::unique_ptr<net::asio::steady_timer> timer_;
+  std::atomic<bool> stopping_{false};
+
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Destination>> destinations_;
+  std::map<store::QueueId, std::size_t> in_flight_;  // message -> its jobs not yet finished
+  std::size_t connections_ = 0;
+};
+
+}  // namespace bulwark::delivery

@@ -1,0 +1,101 @@
+// The client side of one outbound SMTP connection (RFC 5321): greeting, EHLO (HELO fallback), opportunistic
+// STARTTLS (RFC 3207), AUTH PLAIN at a relay (RFC 4954, only inside TLS), then any number of transactions on
+// the same connection (connection reuse), QUIT. MAIL and the RCPTs are pipelined when the server offers
+// PIPELINING (RFC 2920); DATA waits for their replies. SIZE, BODY=8BITMIME, SMTPUTF8 and the DSN parameters
+// (RFC 3461 RET, ENVID, NOTIFY, ORCPT) are passed on when the server offers them.
+//
+// Every command has its RFC 5321 4.5.3.2 deadline (configurable): command_timeout for the greeting, EHLO, MAIL,
+// RCPT, DATA and QUIT, and data_timeout for the reply to the final dot. A missing, malformed or late reply is a
+// transient failure of the whole transaction, and the connection is not used again.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "delivery/client_stream.h"
+#include "parse/smtp/smtp_reply.h"
+
+namespace bulwark::delivery {
+
+struct ClientSettings {
+  std::string helo_name;
+  std::chrono::seconds command_timeout{300};
+  std::chrono::seconds data_timeout{600};
+  std::shared_ptr<net::asio::ssl::context> tls;  // null: never STARTTLS
+  std::string auth_user;                         // non-empty: AUTH PLAIN after STARTTLS
+  std::string auth_password;
+};
+
+// Why a recipient (or a whole transaction) did not go through.
+struct Failure {
+  bool permanent = false;
+  std::string status;      // RFC 3463 code: the server's enhanced code, or one derived from the reply class
+  std::string diagnostic;  // the server's reply ("550 5.1.1 no such user") or what went wrong locally
+  bool from_server = false;  // diagnostic is an SMTP reply (DSN Diagnostic-Code "smtp;") rather than local text
+};
+
+Failure failure_from_reply(const parse::smtp::Reply& reply);
+Failure local_failure(bool permanent, std::string status, std::string text);
+
+struct OutgoingRecipient {
+  std::string address;
+  std::string notify;  // RFC 3461 NOTIFY value, empty: none
+  std::string orcpt;   // "rfc822;addr", empty: none
+};
+
+struct OutgoingMessage {
+  std::string sender;  // empty: <>
+  std::vector<OutgoingRecipient> recipients;
+  std::string envid;
+  std::string ret;
+  bool eight_bit = false;
+  bool smtputf8 = false;
+  const std::string* content = nullptr;  // RFC 5322 bytes with CRLF line ends (not dot-stuffed)
+};
+
+struct TransactionResult {
+  std::vector<std::optional<Failure>> recipients;  // per recipient: nullopt = accepted (delivered if no message failure)
+  std::optional<Failure> message;                  // MAIL, DATA or the connection failed: every accepted recipient
+  bool connection_usable = true;
+};
+
+class SmtpClient {
+ public:
+  SmtpClient(net::tcp::socket socket, ClientSettings settings, std::string host);
+
+  // Greeting, EHLO, STARTTLS when offered (and a TLS context was given), AUTH when configured.
+  // A failure is transient unless the server answered 5xx to EHLO and HELO.
+  net::awaitable<std::optional<Failure>> open();
+  net::awaitable<TransactionResult> send(const OutgoingMessage& message);
+  // RSET after a transaction that left the server mid-way (all recipients refused).
+  net::awaitable<bool> reset();
+  net::awaitable<void> quit();
+
+  bool is_tls() const { return stream_.is_tls(); }
+  std::string tls_description() const { return stream_.tls_description(); }
+  bool tls_failed() const { return tls_failed_; }
+  const parse::smtp::Extensions& extensions() const { return extensions_; }
+
+ private:
+  net::awaitable<std::optional<parse::smtp::Reply>> read_reply(std::chrono::seconds timeout);
+  // `line` without CRLF; named by the caller (g++ 12: no temporaries into coroutine calls).
+  net::awaitable<std::optional<parse::smtp::Reply>> command(const std::string& line, std::chrono::seconds timeout);
+  net::awaitable<std::optional<Failure>> hello();
+  Failure io_failure(std::string_view what) const;
+
+  ClientStream stream_;
+  parse::smtp::ReplyReader replies_;
+  ClientSettings settings_;
+  std::string host_;
+  parse::smtp::Extensions extensions_;
+  std::string last_io_error_;
+  bool tls_failed_ = false;
+};
+
+// The DATA payload: dot-stuffed (RFC 5321 4.5.2), CRLF line ends, ending in CRLF "." CRLF.
+std::string dot_stuff(std::string_view content);
+
+}  // namespace bulwark::delivery
