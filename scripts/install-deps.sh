@@ -9,8 +9,12 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libssl-dev libsqlite3-dev libsodium-dev libseccomp-dev libidn2-dev
   libtomlplusplus-dev libcli11-dev libexpected-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev
   libbenchmark-dev
+  # CalDAV / CardDAV: iCalendar (libical) and XML (expat, DTDs refused)
+  libical-dev libexpat1-dev
   # test clients and tools
   python3 python3-pytest swaks curl openssl sqlite3 passwd
+  # CalDAV / CardDAV clients for the integration tests; radicale for bench/dav
+  python3-caldav vdirsyncer khal radicale
 )
 
 missing=()

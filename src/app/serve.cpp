@@ -83,6 +83,7 @@ int serve(Config config, const std::optional<std::filesystem::path>& config_file
   ConfigHolder live(config);
   domain::auth::LoginThrottle throttle(config.auth);
   protocol::Services services{*stores.directory, *stores.mail, *stores.queue, throttle, live};
+  services.dav = stores.dav.get();
 
   net::Server server(config, tls);
   for (const auto& [protocol, address] : config.listen) {

@@ -4,6 +4,7 @@
 
 #include "base/config_holder.h"
 #include "domain/auth/login_throttle.h"
+#include "store/dav_store.h"
 #include "store/directory_store.h"
 #include "store/mail_store.h"
 #include "store/queue_store.h"
@@ -16,6 +17,7 @@ struct Services {
   store::QueueStore& queue;  // outbound and retry queue (SMTP writes, src/delivery/ reads)
   domain::auth::LoginThrottle& throttle;
   ConfigHolder& config;
+  store::DavStore* dav = nullptr;  // calendars and address books (the HTTP front-end); set by app/serve
 };
 
 }  // namespace bulwark::protocol
