@@ -192,3 +192,36 @@ def test_malformed_and_slow_requests(make_server):
     with socket.create_connection(("127.0.0.1", srv.port("http")), timeout=30) as s:
         s.sendall(b"PROPFIND /dav/ HTTP/1.1\r\nHost: x\r\n")  # and never finishes the header
         assert s.recv(100).startswith(b"HTTP/1.1 408")
+
+
+def test_multiget_and_query_result_limits(make_server):
+    srv = make_server({"dav": {"max_multiget_hrefs": 2, "max_query_results": 1}})
+    srv.add_user("alice@example.org")
+    srv.start()
+    for i in range(2):
+        assert curl(srv, "PUT", f"{CAL}q{i}.ics", event(f"q{i}", "20260105T100000Z"),
+                    headers={"Content-Type": "text/calendar"}).status == 201
+    hrefs = "".join(f"<d:href>{CAL}q{i}.ics</d:href>" for i in range(3))
+    body = ('<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/>'
+            f"</d:prop>{hrefs}</c:calendar-multiget>")
+    assert curl(srv, "REPORT", CAL, body).status == 413
+    r = curl(srv, "REPORT", CAL, calendar_query("20260101T000000Z", "20270101T000000Z"), headers={"Depth": "1"})
+    assert r.status == 207
+    assert len([h for h in r.hrefs() if h.endswith(".ics")]) == 1
+    assert r.xml().find(".//d:number-of-matches-within-limits", NS) is not None
+
+
+def test_idle_keep_alive_connections_are_closed(make_server):
+    srv = make_server({"http": {"keepalive_timeout": 1}})
+    srv.add_user("alice@example.org")
+    srv.start()
+    with socket.create_connection(("127.0.0.1", srv.port("http")), timeout=30) as s:
+        s.sendall(b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = b""
+        while True:  # the response, then the server closes the idle connection (recv returns b"")
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        assert data.startswith(b"HTTP/1.1 200")
+        assert b"Connection: keep-alive" in data
