@@ -237,6 +237,7 @@ def main():
                 sync_times.append((time.perf_counter() - t) * 1000)
                 assert body.decode().count("<d:response>") + body.decode().count("<response>") >= 10 or True
             r["sync-collection after 10 changes (ms)"] = statistics.median(sync_times)
+            print(f"# {s.name}: " + ", ".join(f"{k} = {v:.1f}" for k, v in r.items()), file=sys.stderr, flush=True)
         rows = ["week REPORT (ms)", "year REPORT (ms)", "multiget 100 (ms)", "PUT (events/s)",
                 "sync-collection after 10 changes (ms)"]
         b, rad = results["Bulwark"], results["Radicale"]
