@@ -9,10 +9,14 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libssl-dev libsqlite3-dev libsodium-dev libseccomp-dev libidn2-dev
   libtomlplusplus-dev libcli11-dev libexpected-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev
   libbenchmark-dev zlib1g-dev libunbound-dev
+  # CalDAV / CardDAV: iCalendar (libical) and XML (expat, DTDs refused)
+  libical-dev libexpat1-dev
   # test clients and tools
   python3 python3-pytest swaks curl openssl sqlite3 passwd isync
   # outbound delivery tests: a DNS server, receiving MTAs, an independent DKIM verifier (ed25519 needs nacl)
   python3-dnslib python3-aiosmtpd python3-dkim python3-nacl
+  # CalDAV / CardDAV clients for the integration tests; radicale for bench/dav
+  python3-caldav vdirsyncer khal radicale
 )
 # Peer servers for the side-by-side benchmarks (docs/benchmarks.md), not needed by CI: --bench adds them.
 if [ "${1:-}" = --bench ]; then

@@ -75,6 +75,12 @@ int user_command(const Config& config, Stores& stores, const AdminRequest& r) {
       (void)directory.remove_account(principal->address());
       return error("could not create the mailboxes: " + s.error().detail);
     }
+    // Every new account gets a default calendar and address book (also created on first DAV access).
+    if (stores.dav) {
+      if (auto s = stores.dav->provision(*principal); !s) {
+        return error("could not create the default calendar and address book: " + s.error().detail);
+      }
+    }
     std::printf("user %s added%s\n", principal->address().c_str(),
                 account.password.empty() ? " (no password yet: set one with `bulwark user passwd`)" : "");
     return 0;

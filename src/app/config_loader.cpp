@@ -260,6 +260,22 @@ Table root_handlers() {
                        {"relay_password", string_field([](Config& c) -> std::string& { return c.delivery.relay_password; })},
                        {"dkim_dir", string_field([](Config& c) -> std::string& { return c.delivery.dkim_dir; })},
                    })},
+      {"http", section(Table{
+                   {"max_header_size", SIZE_FIELD(http.max_header_bytes)},
+                   {"max_body_size", SIZE_FIELD(http.max_body_bytes)},
+                   {"max_requests_per_connection", INT_FIELD(http.max_requests_per_connection, 1, 1000000)},
+                   {"max_requests_per_minute_per_ip", INT_FIELD(http.max_requests_per_minute_per_ip, 0, 10000000)},
+                   {"request_timeout", DURATION_FIELD(http.request_timeout)},
+                   {"keepalive_timeout", DURATION_FIELD(http.keepalive_timeout)},
+               })},
+      {"dav", section(Table{
+                  {"max_xml_depth", INT_FIELD(dav.max_xml_depth, 4, 1000)},
+                  {"max_xml_elements", INT_FIELD(dav.max_xml_elements, 16, 10000000)},
+                  {"max_resource_size", SIZE_FIELD(dav.max_resource_bytes)},
+                  {"max_recurrence_instances", INT_FIELD(dav.max_recurrence_instances, 1, 100000000)},
+                  {"max_multiget_hrefs", INT_FIELD(dav.max_multiget_hrefs, 1, 1000000)},
+                  {"max_query_results", INT_FIELD(dav.max_query_results, 1, 10000000)},
+              })},
   };
 }
 

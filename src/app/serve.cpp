@@ -99,6 +99,7 @@ int serve(Config config, const std::optional<std::filesystem::path>& config_file
     spdlog::error("delivery: {}", worker.error().detail);
     return 1;
   }
+  services.dav = stores.dav.get();
 
   net::Server server(config, tls);
   if (config.delivery.enabled) server.add_service(*worker);

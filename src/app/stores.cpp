@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "store/blob_fs/fs_blob_store.h"
+#include "store/sqlite/sqlite_dav_store.h"
 #include "store/sqlite/sqlite_directory.h"
 #include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/sqlite_queue_store.h"
@@ -30,6 +31,7 @@ Result<Stores> open_stores(const Config& config) {
   stores.queue = std::move(queue);
   stores.directory = std::move(directory);
   stores.mail = std::make_unique<store::sqlite::SqliteMailStore>(config.data_dir, blobs, config.inline_message_bytes);
+  stores.dav = std::make_unique<store::sqlite::SqliteDavStore>(config.data_dir);
   return stores;
 }
 

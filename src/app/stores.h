@@ -6,6 +6,7 @@
 
 #include "base/config.h"
 #include "base/result.h"
+#include "store/dav_store.h"
 #include "store/directory_store.h"
 #include "store/mail_store.h"
 #include "store/queue_store.h"
@@ -16,6 +17,7 @@ struct Stores {
   std::unique_ptr<store::DirectoryStore> directory;
   std::unique_ptr<store::MailStore> mail;
   std::unique_ptr<store::QueueStore> queue;
+  std::unique_ptr<store::DavStore> dav;
 };
 
 [[nodiscard]] Result<Stores> open_stores(const Config& config);

@@ -96,6 +96,26 @@ struct DeliveryConfig {
   std::string dkim_dir;                             // DKIM keys; empty: data_dir/dkim
 };
 
+// The HTTP front-end (listeners `http` and `https`) that serves CalDAV and CardDAV.
+struct HttpConfig {
+  std::size_t max_header_bytes = 16 * 1024;         // request line + headers; more: 431
+  std::uint64_t max_body_bytes = 10ULL << 20;       // request body; more: 413
+  std::size_t max_requests_per_connection = 1000;   // then the connection closes (Connection: close)
+  unsigned max_requests_per_minute_per_ip = 6000;   // more: 429; 0: no limit
+  std::chrono::seconds request_timeout{30};         // to receive one whole request once it started
+  std::chrono::seconds keepalive_timeout{60};       // idle between requests
+};
+
+// CalDAV / CardDAV (RFC 4791, 6352) and the WebDAV core they use (RFC 4918).
+struct DavConfig {
+  std::size_t max_xml_depth = 32;                     // element nesting in a request body; deeper: 400
+  std::size_t max_xml_elements = 10000;               // elements in a request body; more: 400
+  std::uint64_t max_resource_bytes = 1ULL << 20;      // one iCalendar or vCard object; more: 413 / max-resource-size
+  std::size_t max_recurrence_instances = 20000;       // occurrences one query expands per event; the rest is cut
+  std::size_t max_multiget_hrefs = 1000;              // hrefs in one multiget REPORT
+  std::size_t max_query_results = 10000;              // resources one REPORT answers (RFC 4791 9.7 number-of-matches-within-limits)
+};
+
 struct Config {
   std::filesystem::path source;  // the file it was read from, empty for built-in defaults
   std::filesystem::path data_dir = "./data";
@@ -114,6 +134,8 @@ struct Config {
   AuthConfig auth;
   SmtpConfig smtp;
   DeliveryConfig delivery;
+  HttpConfig http;
+  DavConfig dav;
 };
 
 }  // namespace bulwark

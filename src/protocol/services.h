@@ -8,6 +8,7 @@
 
 #include "base/config_holder.h"
 #include "domain/auth/login_throttle.h"
+#include "store/dav_store.h"
 #include "store/directory_store.h"
 #include "store/mail_store.h"
 #include "store/queue_store.h"
@@ -46,6 +47,7 @@ struct Services {
   void notify_mailbox_changed(store::AccountId owner, std::int64_t mailbox_id) const {
     if (change_notifier != nullptr) change_notifier->mailbox_changed(owner, mailbox_id);
   }
+  store::DavStore* dav = nullptr;  // calendars and address books (the HTTP front-end); set by app/serve
 };
 
 }  // namespace bulwark::protocol

@@ -86,6 +86,42 @@ relay_password = "pw"
   }
 }
 
+TEST(ConfigLoader, HttpAndDavLimits) {
+  auto defaults = load_config_text("").value();
+  EXPECT_EQ(defaults.http.max_header_bytes, 16u * 1024);
+  EXPECT_EQ(defaults.dav.max_recurrence_instances, 20000u);
+  auto config = load_config_text(R"(
+[http]
+max_header_size = "8K"
+max_body_size = "2M"
+max_requests_per_connection = 10
+max_requests_per_minute_per_ip = 0
+request_timeout = "5s"
+keepalive_timeout = "2m"
+[dav]
+max_xml_depth = 12
+max_xml_elements = 500
+max_resource_size = "256K"
+max_recurrence_instances = 777
+max_multiget_hrefs = 50
+max_query_results = 60
+)").value();
+  EXPECT_EQ(config.http.max_header_bytes, 8u * 1024);
+  EXPECT_EQ(config.http.max_body_bytes, 2ULL << 20);
+  EXPECT_EQ(config.http.max_requests_per_connection, 10u);
+  EXPECT_EQ(config.http.max_requests_per_minute_per_ip, 0u);
+  EXPECT_EQ(config.http.request_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(config.http.keepalive_timeout, std::chrono::seconds(120));
+  EXPECT_EQ(config.dav.max_xml_depth, 12u);
+  EXPECT_EQ(config.dav.max_xml_elements, 500u);
+  EXPECT_EQ(config.dav.max_resource_bytes, 256u * 1024);
+  EXPECT_EQ(config.dav.max_recurrence_instances, 777u);
+  EXPECT_EQ(config.dav.max_multiget_hrefs, 50u);
+  EXPECT_EQ(config.dav.max_query_results, 60u);
+  EXPECT_FALSE(load_config_text("[dav]\nmax_xml_depth = 2"));
+  EXPECT_FALSE(load_config_text("[http]\nmax_requests_per_connection = 0"));
+}
+
 TEST(ConfigLoader, ErrorsNameTheKeyAndReason) {
   struct Row {
     const char* toml;
