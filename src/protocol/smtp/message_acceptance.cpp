@@ -74,7 +74,11 @@ net::awaitable<void> SmtpSession::accept_message(std::string body, parse::smtp::
   job.mail = &services_.mail;
   job.queue = &services_.queue;
   job.internal_date = static_cast<std::int64_t>(trace.when);
-  if (!transaction.local.empty()) job.local_content = format_return_path(transaction.sender) + received + body;
+  if (!transaction.local.empty()) job.content = format_return_path(transaction.sender);
+  job.queue_offset = job.content.size();
+  job.content.reserve(job.content.size() + received.size() + body.size());
+  job.content += received;
+  job.content += body;
   job.local = transaction.local;
   job.remote.sender = transaction.sender;
   job.remote.recipients = transaction.remote;
@@ -84,7 +88,6 @@ net::awaitable<void> SmtpSession::accept_message(std::string body, parse::smtp::
   job.remote.smtputf8 = parameters.smtputf8;
   job.remote.eight_bit = report.eight_bit;
   job.remote.submitted_by = principal_ ? principal_->address() : std::string();
-  job.queue_content = received + body;
   body.clear();
   body.shrink_to_fit();
 

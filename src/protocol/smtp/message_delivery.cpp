@@ -15,7 +15,7 @@ DeliveryOutcome deliver_message(DeliveryJob job) {
     store::NewMessage message;
     message.internal_date = job.internal_date;
     // One call for every local account: the store keeps the bytes once and syncs once per account (ADR 0003).
-    auto results = job.mail->deliver_message(job.local, job.local_content, message);
+    auto results = job.mail->deliver_message(job.local, job.content, message);
     for (std::size_t i = 0; i < job.local.size(); ++i) {
       const auto& target = job.local[i];
       LocalResult result;
@@ -27,7 +27,7 @@ DeliveryOutcome deliver_message(DeliveryJob job) {
         Error error = results[i].error();
         // Bigger than the whole quota: no amount of waiting helps (552 5.2.2 rather than 452 4.2.2).
         if (error.code == Errc::quota_exceeded && target.quota_bytes() != 0 &&
-            job.local_content.size() > target.quota_bytes()) {
+            job.content.size() > target.quota_bytes()) {
           error.code = Errc::too_big;
         }
         result.error = error;
@@ -55,7 +55,7 @@ DeliveryOutcome deliver_message(DeliveryJob job) {
     envelope.recipients.push_back(std::move(retry));
   }
   if (envelope.recipients.empty()) return outcome;
-  auto blob = job.mail->store_blob(job.queue_content);
+  auto blob = job.mail->store_blob(std::string_view(job.content).substr(job.queue_offset));
   if (!blob) {
     outcome.failure = blob.error();
     return outcome;

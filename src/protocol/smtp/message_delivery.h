@@ -23,8 +23,10 @@ namespace bulwark::protocol::smtp {
 struct DeliveryJob {
   store::MailStore* mail = nullptr;
   store::QueueStore* queue = nullptr;
-  std::string local_content;   // Return-Path + Received + message, for local INBOXes
-  std::string queue_content;   // Received + message, for the outbound queue (no Return-Path, RFC 5321 4.4)
+  // Return-Path + Received + message for local INBOXes; from `queue_offset` on (Received + message, no
+  // Return-Path, RFC 5321 4.4) for the outbound queue. One buffer, so a large message is not copied twice.
+  std::string content;
+  std::size_t queue_offset = 0;
   std::vector<store::DeliveryTarget> local;
   store::QueueEnvelope remote;  // remote.recipients may be empty
   std::int64_t internal_date = 0;

@@ -28,6 +28,11 @@ Statement& Statement::bind_blob(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::bind_blob_borrowed(int index, std::string_view value) {
+  sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+  return *this;
+}
+
 Statement& Statement::bind_null(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;

@@ -56,6 +56,9 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view value);
   Statement& bind_blob(int index, std::string_view value);
+  // Without SQLite's copy (SQLITE_STATIC): `value` must stay alive until the statement is finalized. For large
+  // message bodies.
+  Statement& bind_blob_borrowed(int index, std::string_view value);
   Statement& bind_null(int index);
   // true: a row is ready; false: done. Errors become Errc::internal (or temporary_failure when busy).
   [[nodiscard]] Result<bool> step();

@@ -351,7 +351,7 @@ Result<std::optional<std::string>> load_body(Database& db, const std::string& bl
 
 Status insert_body(Database& db, const std::string& blob_id, std::string_view data) {
   BULWARK_TRY_ASSIGN(auto stmt, db.prepare("INSERT OR IGNORE INTO body(id, data) VALUES(?, ?)"));
-  return stmt.bind(1, blob_id).bind_blob(2, data).run();
+  return stmt.bind(1, blob_id).bind_blob_borrowed(2, data).run();  // `data` outlives `stmt`
 }
 
 // The INBOX's id, creating it for an account created before its first login.
