@@ -11,6 +11,7 @@
 
 #include "base/log.h"
 #include "parse/sasl/base64.h"
+#include "protocol/login/password_login.h"
 
 namespace bulwark::protocol::http {
 namespace beast_http = boost::beast::http;
@@ -144,37 +145,22 @@ net::awaitable<HttpResponse> HttpSession::authenticate(const HttpRequest& reques
   if (colon == std::string::npos) co_return HttpResponse::text(400, "Malformed Authorization header\n");
   std::string login = decoded->substr(0, colon);
   std::string password = decoded->substr(colon + 1);
-  const std::string ip = connection_->info.peer_ip;
-  const std::string account = lower(login);
-  auto verdict = services_.throttle.before_attempt(ip, account);
-  if (verdict.banned) {
-    connection_->log.warn("HTTP Basic refused for {}: too many failed logins (banned)", log::sanitize(login));
-    auto r = HttpResponse::text(429, "Too many failed logins; try again later\n");
-    r.close = true;
-    co_return r;
-  }
-  if (verdict.delay.count() > 0) {
-    net::asio::steady_timer timer(connection_->stream.socket().get_executor(), verdict.delay);
-    (void)co_await timer.async_wait(net::use_tuple);
-  }
-  auto& directory = services_.directory;
-  auto job = [&directory, login, password] { return directory.authenticate(login, password); };
-  auto result = co_await net::run_blocking(connection_->blocking, std::move(job));
-  if (!result) {
-    if (result.error().code != Errc::permission_denied) {
-      connection_->log.error("HTTP Basic: directory error: {}", result.error().detail);
-      co_return HttpResponse::text(503, "Authentication temporarily unavailable\n");
+  std::string mechanism = "HTTP Basic";
+  auto result = co_await password_login(services_, *connection_, std::move(mechanism), std::move(login),
+                                        std::move(password));
+  switch (result.outcome) {
+    case LoginOutcome::success: break;
+    case LoginOutcome::banned: {
+      auto r = HttpResponse::text(429, "Too many failed logins; try again later\n");
+      r.close = true;
+      co_return r;
     }
-    const bool banned = services_.throttle.record_failure(ip, account);
-    connection_->log.warn("HTTP Basic failed for {} from {}", log::sanitize(login), ip);
-    if (banned) connection_->log.warn("too many failed logins: {} / {} banned for a while", ip, log::sanitize(login));
-    co_return unauthorized();
+    case LoginOutcome::invalid: co_return unauthorized();
+    case LoginOutcome::unavailable: co_return HttpResponse::text(503, "Authentication temporarily unavailable\n");
   }
-  services_.throttle.record_success(ip, account);
-  connection_->log.set_user(result->address());
   cached_authorization_ = std::string(*header);
-  cached_principal_ = *result;
-  who = std::move(*result);
+  cached_principal_ = *result.principal;
+  who = std::move(*result.principal);
   co_return HttpResponse{};
 }
 

@@ -11,6 +11,7 @@
 #include "parse/sasl/base64.h"
 #include "parse/sasl/sasl_plain.h"
 #include "protocol/imap/imap_session.h"
+#include "protocol/login/password_login.h"
 
 namespace bulwark::protocol::imap {
 namespace {
@@ -60,35 +61,16 @@ net::awaitable<Reply> ImapSession::on_authenticate(parse::imap::Command command)
 }
 
 net::awaitable<Reply> ImapSession::verify_login(std::string login, std::string password, std::string mechanism) {
-  const std::string ip = connection_->info.peer_ip;
-  const std::string account = lower(login);
-  auto verdict = services_.throttle.before_attempt(ip, account);
-  if (verdict.banned) {
-    connection_->log.warn("{} refused for {}: too many failed logins (banned)", mechanism, log::sanitize(login));
-    co_return Reply::no("[UNAVAILABLE] Too many failed logins; try again later");
+  auto result = co_await password_login(services_, *connection_, std::move(mechanism), std::move(login),
+                                        std::move(password));
+  switch (result.outcome) {
+    case LoginOutcome::success: break;
+    case LoginOutcome::banned: co_return Reply::no("[UNAVAILABLE] Too many failed logins; try again later");
+    case LoginOutcome::invalid: co_return Reply::no("[AUTHENTICATIONFAILED] Authentication failed");
+    case LoginOutcome::unavailable: co_return Reply::no("[UNAVAILABLE] Authentication temporarily unavailable");
   }
-  if (verdict.delay.count() > 0) {
-    net::asio::steady_timer timer(connection_->stream.socket().get_executor(), verdict.delay);
-    (void)co_await timer.async_wait(net::use_tuple);
-  }
-  auto& directory = services_.directory;
-  auto job = [&directory, login, password] { return directory.authenticate(login, password); };
-  auto result = co_await net::run_blocking(connection_->blocking, std::move(job));
-  if (!result) {
-    if (result.error().code != Errc::permission_denied) {
-      connection_->log.error("{}: directory error: {}", mechanism, result.error().detail);
-      co_return Reply::no("[UNAVAILABLE] Authentication temporarily unavailable");
-    }
-    const bool banned = services_.throttle.record_failure(ip, account);
-    connection_->log.warn("{} failed for {} from {}", mechanism, log::sanitize(login), ip);
-    if (banned) connection_->log.warn("too many failed logins: {} / {} banned for a while", ip, log::sanitize(login));
-    co_return Reply::no("[AUTHENTICATIONFAILED] Authentication failed");
-  }
-  services_.throttle.record_success(ip, account);
-  principal_.emplace(std::move(*result));
+  principal_.emplace(std::move(*result.principal));
   state_ = SessionState::authenticated;
-  connection_->log.set_user(principal_->address());
-  connection_->log.info("{} succeeded", mechanism);
   auto& mail = services_.mail;
   const store::Principal who = *principal_;
   auto job2 = [&mail, who] { return mail.provision(who); };

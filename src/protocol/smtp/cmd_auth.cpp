@@ -9,6 +9,7 @@
 #include "parse/sasl/base64.h"
 #include "parse/sasl/sasl_login.h"
 #include "parse/sasl/sasl_plain.h"
+#include "protocol/login/password_login.h"
 #include "protocol/smtp/smtp_session.h"
 
 namespace bulwark::protocol::smtp {
@@ -77,42 +78,18 @@ net::awaitable<void> SmtpSession::on_auth(parse::smtp::Auth auth) {
 
 net::awaitable<void> SmtpSession::verify_password(std::string_view mechanism, std::string login,
                                                   std::string password) {
-  const std::string& ip = connection_->info.peer_ip;
-  const std::string account = domain::mail::ascii_lower(login);
-  const std::string shown = log::sanitize(login, 100);
-  auto verdict = services_.throttle.before_attempt(ip, account);
-  if (verdict.banned) {
-    connection_->log.warn("AUTH {} refused for {} from {}: too many failures (banned)", mechanism, shown, ip);
-    { queue(replies::auth_banned()); co_return co_await flush(); }
+  std::string name = "AUTH " + std::string(mechanism);
+  auto result = co_await password_login(services_, *connection_, std::move(name), std::move(login),
+                                        std::move(password));
+  switch (result.outcome) {
+    case LoginOutcome::success:
+      principal_ = std::move(*result.principal);
+      queue(replies::auth_success());
+      break;
+    case LoginOutcome::banned: queue(replies::auth_banned()); break;
+    case LoginOutcome::invalid: queue(replies::auth_invalid()); break;
+    case LoginOutcome::unavailable: queue(replies::auth_temporary()); break;
   }
-  if (verdict.delay.count() > 0) {
-    net::asio::steady_timer timer(connection_->stream.socket().get_executor());
-    timer.expires_after(verdict.delay);
-    (void)co_await timer.async_wait(net::use_tuple);
-  }
-  Result<store::Principal> result = fail(Errc::permission_denied, "empty password");
-  if (!password.empty()) {
-    auto check = [&directory = services_.directory, login, password = std::move(password)]() {
-      return directory.authenticate(login, password);
-    };
-    result = co_await net::run_blocking(connection_->blocking, std::move(check));
-  }
-  if (result) {
-    services_.throttle.record_success(ip, account);
-    principal_ = std::move(*result);
-    connection_->log.set_user(principal_->address());
-    connection_->log.info("AUTH {} succeeded for {}", mechanism, principal_->address());
-    { queue(replies::auth_success()); co_return co_await flush(); }
-  }
-  if (result.error().code == Errc::permission_denied || result.error().code == Errc::not_found ||
-      result.error().code == Errc::invalid_argument) {
-    const bool banned = services_.throttle.record_failure(ip, account);
-    connection_->log.warn("AUTH {} failed for {} from {}{}", mechanism, shown, connection_->log.peer(),
-                          banned ? "; the address or account is now banned" : "");
-    { queue(replies::auth_invalid()); co_return co_await flush(); }
-  }
-  connection_->log.error("AUTH {}: directory error: {}", mechanism, result.error().detail);
-  queue(replies::auth_temporary());
   co_await flush();
 }
 
