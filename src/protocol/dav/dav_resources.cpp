@@ -70,6 +70,14 @@ std::string_view content_type_of(CollectionKind kind) {
   return kind == CollectionKind::calendar ? "text/calendar; charset=utf-8" : "text/vcard; charset=utf-8";
 }
 
+// A PUT or MOVE that wrote the resource: 201 for a new one, 204 for a replaced one, with its new ETag.
+HttpResponse written(const store::PutResult& result) {
+  HttpResponse r;
+  r.status = result.outcome == store::WriteOutcome::created ? 201 : 204;
+  r.with("ETag", result.etag);
+  return r;
+}
+
 }  // namespace
 
 HttpResponse do_mkcol(DavContext& ctx, const DavPath& path, bool is_mkcalendar) {
@@ -162,12 +170,7 @@ HttpResponse do_put(DavContext& ctx, const DavPath& path) {
                                    "<d:href>" + xml::xml_escape(href_of(other)) + "</d:href>");
     }
     case store::WriteOutcome::created:
-    case store::WriteOutcome::updated: {
-      HttpResponse r;
-      r.status = result->outcome == store::WriteOutcome::created ? 201 : 204;
-      r.with("ETag", result->etag);
-      return r;
-    }
+    case store::WriteOutcome::updated: return written(*result);
   }
   return HttpResponse::text(500, "Internal error\n");
 }
@@ -213,12 +216,7 @@ HttpResponse do_move(DavContext& ctx, const DavPath& path) {
     case store::WriteOutcome::uid_conflict:
       return HttpResponse::text(409, "The destination collection has an object with the same UID\n");
     case store::WriteOutcome::created:
-    case store::WriteOutcome::updated: {
-      HttpResponse r;
-      r.status = result->outcome == store::WriteOutcome::created ? 201 : 204;
-      r.with("ETag", result->etag);
-      return r;
-    }
+    case store::WriteOutcome::updated: return written(*result);
   }
   return HttpResponse::text(500, "Internal error\n");
 }
