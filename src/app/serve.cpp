@@ -94,7 +94,9 @@ int serve(Config config, const std::optional<std::filesystem::path>& config_file
   protocol::imap::ChangeHub change_hub;  // IDLE hears of SMTP deliveries and other sessions' writes at once
   protocol::Services services{*stores.directory, *stores.mail, *stores.queue, throttle, live, &change_hub};
   // Declared before the server so that it outlives the server's I/O context and the coroutines in it.
-  auto worker = delivery::DeliveryService::create({*stores.queue, *stores.mail, *stores.directory}, live, config);
+  delivery::Stores delivery_stores{*stores.queue, *stores.mail, *stores.directory,
+                                   [&change_hub](store::AccountId owner) { change_hub.mailbox_changed(owner, 0); }};
+  auto worker = delivery::DeliveryService::create(delivery_stores, live, config);
   if (!worker) {
     spdlog::error("delivery: {}", worker.error().detail);
     return 1;

@@ -89,7 +89,10 @@ std::vector<RecipientOutcome> deliver_local(Stores stores, const Job& job, std::
     }
     for (const auto& target : resolution->local) {
       auto delivered = stores.mail.deliver(target, *blob, message);
-      if (delivered) continue;
+      if (delivered) {
+        if (stores.delivered_to) stores.delivered_to(target.account_id());
+        continue;
+      }
       const auto& e = delivered.error();
       bool too_big = e.code == Errc::too_big ||
                      (e.code == Errc::quota_exceeded && target.quota_bytes() && blob->size() > target.quota_bytes());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -23,6 +24,8 @@ struct Stores {
   store::QueueStore& queue;
   store::MailStore& mail;
   store::DirectoryStore& directory;
+  // Called after a local delivery is durable (wakes IMAP IDLE sessions of that account); may be empty.
+  std::function<void(store::AccountId)> delivered_to;
 };
 
 // Some recipients of one message that share a destination.

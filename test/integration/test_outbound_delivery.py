@@ -200,3 +200,28 @@ def test_lifetime_expiry_bounces_with_4_4_7(make_server):
         assert queue_entries(srv.data_dir) == []
     finally:
         dns.stop()
+
+
+def test_bounce_wakes_the_senders_idle_session(make_server):
+    """The worker's local deliveries (here a DSN) reach IMAP IDLE through the in-process notifier: the fallback
+    poll is an hour, so only the notifier can report the bounce."""
+    from imapx_support import Raw, tagged
+    dns = DnsPeer(ZONE)
+    srv = make_server({"delivery": delivery_settings(dns, free_port_on(ADDRESSES)), "limits": {"imap_idle_poll": "1h"}})
+    srv.add_user("alice@example.org")
+    srv.start()
+    try:
+        raw = Raw(srv.port("imap"), timeout=30)
+        raw.login()
+        raw.command("s", "SELECT INBOX")
+        raw.send("i IDLE\r\n")
+        assert raw.line().startswith("+ ")
+        submit(srv, ["x@nullmx.example"], subject="wake")
+        assert raw.line() == "* 1 EXISTS"
+        raw.send("DONE\r\n")
+        assert tagged(raw.until_tagged("i")).startswith("i OK")
+        raw.close()
+        assert b"Status: 5.1.10" in dsns(srv)[0]
+    finally:
+        srv.stop()
+        dns.stop()
