@@ -63,10 +63,8 @@ net::awaitable<Reply> ImapSession::on_fetch(parse::imap::Command command) {
       auto changes = co_await net::run_blocking(connection_->blocking, std::move(job));
       if (changes) {
         if (!changes->empty()) notify_changed(ref);
-        for (const auto& change : *changes) {
-          view.set_flags(change);
-          marked.push_back(change.uid);
-        }
+        view.set_flags(*changes);
+        for (const auto& change : *changes) marked.push_back(change.uid);
       } else if (changes.error().code != Errc::permission_denied) {
         co_return store_error(changes.error(), "FETCH");
       }

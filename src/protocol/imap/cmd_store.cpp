@@ -25,7 +25,7 @@ net::awaitable<Reply> ImapSession::on_store(parse::imap::Command command) {
                                       &failed] { return mail.update_flags(who, ref, uids, op, flags, since, &failed); };
     auto changes = co_await net::run_blocking(connection_->blocking, std::move(job));
     if (!changes) co_return store_error(changes.error(), "STORE");
-    for (const auto& change : *changes) selected_->view.set_flags(change);
+    selected_->view.set_flags(*changes);
     if (!changes->empty()) notify_changed(ref);
   }
   auto& view = selected_->view;
