@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from imapx_support import Raw  # the one line-level IMAP client of the integration tests
+
 PASSWORD = "secret-password"
 MESSAGE = (b"From: Alice <alice@example.org>\r\nTo: Bob <bob@example.org>\r\nSubject: Hello there\r\n"
            b"Date: Tue, 1 Jul 2025 10:52:37 +0200\r\nMessage-ID: <m1@example.org>\r\n\r\n"
@@ -42,44 +44,6 @@ def connect(server, user="alice@example.org", starttls=True):
     if user:
         client.login(user, PASSWORD)
     return client
-
-
-class Raw:
-    """A line-level IMAP client for what imaplib cannot express (bad commands, literals, IDLE)."""
-
-    def __init__(self, port, tls=False):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        if tls:
-            self.sock = tls_context().wrap_socket(self.sock, server_hostname="mail.test")
-        self.buffer = b""
-        self.greeting = self.line()
-
-    def send(self, data):
-        self.sock.sendall(data if isinstance(data, bytes) else data.encode())
-
-    def line(self):
-        while b"\r\n" not in self.buffer:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise EOFError(self.buffer)
-            self.buffer += chunk
-        line, _, self.buffer = self.buffer.partition(b"\r\n")
-        return line.decode(errors="replace")
-
-    def until_tagged(self, tag):
-        lines = []
-        while True:
-            line = self.line()
-            lines.append(line)
-            if line.startswith(tag + " "):
-                return lines
-
-    def command(self, tag, text):
-        self.send(f"{tag} {text}\r\n")
-        return self.until_tagged(tag)
-
-    def close(self):
-        self.sock.close()
 
 
 def test_greeting_capability_and_logout(server):
