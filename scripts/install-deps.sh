@@ -20,7 +20,8 @@ PACKAGES=(
 )
 # Peer servers for the side-by-side benchmarks (docs/benchmarks.md), not needed by CI: --bench adds them.
 if [ "${1:-}" = --bench ]; then
-  PACKAGES+=(dovecot-imapd)
+  # cyrus-imapd + cyrus-caldav: the second CalDAV peer of bench/dav (sasl2-bin for saslpasswd2)
+  PACKAGES+=(dovecot-imapd cyrus-imapd cyrus-caldav sasl2-bin)
 fi
 
 missing=()
