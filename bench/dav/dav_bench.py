@@ -426,9 +426,10 @@ def main():
         for s in servers:
             # Warm-up, untimed: Radicale builds its item cache here (it parses every file once).
             t = time.time()
-            status, _ = s.client().request("REPORT", s.cal, YEAR, XML_DEPTH1, timeout=args.warmup_timeout)
+            status, body = s.client().request("REPORT", s.cal, YEAR, XML_DEPTH1, timeout=args.warmup_timeout)
             assert status == 207, status
             s.warmup_seconds = time.time() - t
+            s.year_hits = count_responses(body)
             print(f"# {s.name} warm-up year REPORT: {s.warmup_seconds:.1f} s", file=sys.stderr, flush=True)
         results = {}
         for s in servers:
@@ -449,7 +450,7 @@ def main():
         for s in servers:
             r = results[s.name]
             print(f"{s.name}: loaded in {s.load_seconds:.1f} s ({s.load_how}), warm-up year REPORT "
-                  f"{s.warmup_seconds:.1f} s; {r['week_hits']} events in the week, multiget found "
+                  f"{s.warmup_seconds:.1f} s; {r['week_hits']} events in the week, {s.year_hits} in the year, multiget found "
                   f"{r['multiget_found']}, {r['puts_done']} PUTs timed, sync reported {r.get('sync_changes')} "
                   "changes")
     finally:

@@ -29,6 +29,9 @@ struct RawOccurrence {
 // Every occurrence of components of `kind` in `root` overlapping `range`, at most `max_instances` examined.
 std::vector<RawOccurrence> walk_occurrences(icalcomponent* root, icalcomponent_kind kind, TimeRange range,
                                             std::size_t max_instances, bool& truncated);
+// The same, stopping at the first occurrence found when `first_only` (then at most one, for "is there one?").
+std::vector<RawOccurrence> walk_occurrences(icalcomponent* root, icalcomponent_kind kind, TimeRange range,
+                                            std::size_t max_instances, bool& truncated, bool first_only);
 
 // UTC seconds of a time value of `prop` (resolving its TZID against `root` or the system zoneinfo).
 std::int64_t to_utc(icaltimetype time, icalproperty* prop, icalcomponent* root);

@@ -106,6 +106,13 @@ std::int64_t to_utc(icaltimetype time, icalproperty* prop, icalcomponent* root) 
 
 std::vector<RawOccurrence> walk_occurrences(icalcomponent* root, icalcomponent_kind kind, TimeRange range,
                                             std::size_t max_instances, bool& truncated) {
+  return walk_occurrences(root, kind, range, max_instances, truncated, false);
+}
+
+// With `first_only`, returns as soon as one occurrence is found (unsorted then): a time-range filter only needs
+// to know that there is one, and a year-long range would otherwise expand a weekly event 52 times.
+std::vector<RawOccurrence> walk_occurrences(icalcomponent* root, icalcomponent_kind kind, TimeRange range,
+                                            std::size_t max_instances, bool& truncated, bool first_only) {
   std::vector<RawOccurrence> out;
   std::vector<icalcomponent*> masters;
   std::set<std::int64_t> overridden;
@@ -122,6 +129,7 @@ std::vector<RawOccurrence> walk_occurrences(icalcomponent* root, icalcomponent_k
     if (!own_span(c, root, start, duration)) start = rid_utc;
     if (in_range(start, start + duration, range)) {
       out.push_back({Occurrence{start, start + duration, rid_utc, true, is_transparent(c)}, c});
+      if (first_only) return out;
     }
   }
   std::size_t examined = 0;
@@ -130,15 +138,15 @@ std::vector<RawOccurrence> walk_occurrences(icalcomponent* root, icalcomponent_k
     if (!own_span(c, root, start, duration)) continue;
     const bool transparent = is_transparent(c);
     auto consider = [&](std::int64_t instance) {
-      if (overridden.count(instance)) return;
-      if (in_range(instance, instance + duration, range)) {
-        out.push_back({Occurrence{instance, instance + duration, instance, false, transparent}, c});
-      }
+      if (overridden.count(instance)) return false;
+      if (!in_range(instance, instance + duration, range)) return false;
+      out.push_back({Occurrence{instance, instance + duration, instance, false, transparent}, c});
+      return true;
     };
     icalproperty* rrule = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
     icalproperty* rdate = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY);
     if (!rrule && !rdate) {
-      consider(start);
+      if (consider(start) && first_only) return out;
       continue;
     }
     std::set<std::int64_t> excluded;
@@ -157,6 +165,11 @@ std::vector<RawOccurrence> walk_occurrences(icalcomponent* root, icalcomponent_k
       icaldatetimeperiodtype value = icalproperty_get_rdate(p);
       icaltimetype when = icaltime_is_null_time(value.time) ? value.period.start : value.time;
       instances.insert(to_utc(when, p, root));
+    }
+    if (first_only) {
+      for (std::int64_t instance : instances) {
+        if (!excluded.count(instance) && consider(instance)) return out;
+      }
     }
     if (rrule) {
       icalproperty* dtstart_prop = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
@@ -182,11 +195,19 @@ std::vector<RawOccurrence> walk_occurrences(icalcomponent* root, icalcomponent_k
           std::int64_t instance = to_utc(next, dtstart_prop, root);
           if (instance >= range.end) break;  // instances come in order
           if (instance + duration < range.start && instance < range.start) continue;
+          if (first_only) {
+            if (!excluded.count(instance) && consider(instance)) {
+              icalrecur_iterator_free(it);
+              return out;
+            }
+            continue;
+          }
           instances.insert(instance);
         }
         icalrecur_iterator_free(it);
       }
     }
+    if (first_only) continue;  // the DTSTART and RDATE instances were considered above
     for (std::int64_t instance : instances) {
       if (!excluded.count(instance)) consider(instance);
     }
@@ -212,8 +233,11 @@ Result<OccurrenceSet> occurrences_in(std::string_view text, std::string_view com
 
 Result<bool> overlaps(std::string_view text, std::string_view component, TimeRange range,
                       std::size_t max_instances) {
-  BULWARK_TRY_ASSIGN(auto set, occurrences_in(text, component, range, max_instances));
-  return !set.items.empty();
+  BULWARK_TRY_ASSIGN(auto root, detail::parse_calendar(text));
+  auto kind = detail::kind_of(component);
+  if (kind == ICAL_NO_COMPONENT) return fail(Errc::invalid_argument, "unsupported component");
+  bool truncated = false;
+  return !detail::walk_occurrences(root.get(), kind, range, max_instances, truncated, true).empty();
 }
 
 Result<bool> property_matches(std::string_view text, std::string_view component, std::string_view property,

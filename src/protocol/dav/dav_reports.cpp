@@ -59,14 +59,19 @@ bool wants_content(const ReportProps& props) {
   });
 }
 
-void add_resource(Multistatus& ms, const DavContext& ctx, const DavPath& collection_path, CollectionKind kind,
+// `collection_href` is href_of() the collection, computed once per report rather than once per resource.
+void add_resource(Multistatus& ms, const DavContext& ctx, std::string_view collection_href, CollectionKind kind,
                   const store::ResourceInfo& resource, const ReportProps& props) {
-  DavPath child = collection_path;
-  child.kind = PathKind::resource;
-  child.resource = resource.name;
   std::vector<PropValue> found;
   std::vector<PropName> missing;
+  const PropName* data_name = nullptr;  // calendar-data / address-data, escaped straight into the document
   for (const auto& name : props.names) {
+    const bool is_data = kind == CollectionKind::calendar ? name.ns == xml::kCalDav && name.name == "calendar-data"
+                                                          : name.ns == xml::kCardDav && name.name == "address-data";
+    if (is_data && !props.expand && !data_name) {
+      data_name = &name;
+      continue;
+    }
     if (props.expand && name.ns == xml::kCalDav && name.name == "calendar-data") {
       auto expanded = ical::expand_object(resource.content, resource.component, *props.expand,
                                           ctx.config.dav.max_recurrence_instances);
@@ -82,7 +87,23 @@ void add_resource(Multistatus& ms, const DavContext& ctx, const DavPath& collect
       missing.push_back(name);
     }
   }
-  ms.add(href_of(child), found, missing);
+  auto href = std::string(collection_href) + percent_encode_segment(resource.name);
+  if (data_name) {
+    ms.add_with_text(href, found, *data_name, resource.content, missing);
+  } else {
+    ms.add(href, found, missing);
+  }
+}
+
+// Sizes the document once: with calendar-data, a year-long query answers megabytes, and growing the buffer by
+// doubling would copy it again and again.
+void reserve_for(Multistatus& ms, const std::vector<store::ResourceInfo>& resources, const ReportProps& props) {
+  std::size_t bytes = 0;
+  const bool content = wants_content(props);
+  for (const auto& r : resources) {
+    bytes += 256 + r.name.size() + (content ? r.content.size() + r.content.size() / 16 : 0);
+  }
+  ms.reserve(bytes);
 }
 
 std::string_view number_of_matches_error() { return "<d:number-of-matches-within-limits/>"; }
@@ -163,8 +184,11 @@ Result<std::vector<store::ResourceInfo>> calendar_candidates(const DavContext& c
   }
   std::vector<store::ResourceInfo> matching;
   for (auto& resource : out) {
-    // The index span is exact for single events; recurring ones are expanded (bounded) to check.
-    if (filter.range && resource.is_recurring) {
+    // The index span is exact for single events; recurring ones are expanded (bounded) to check, unless their
+    // first occurrence (the indexed start, a real occurrence: ical::CalendarObject::start) starts in the range.
+    const bool first_starts_inside =
+        filter.range && resource.start >= filter.range->start && resource.start < filter.range->end;
+    if (filter.range && resource.is_recurring && !first_starts_inside) {
       BULWARK_TRY_ASSIGN(bool hit, ical::overlaps(resource.content, resource.component, *filter.range,
                                                   ctx.config.dav.max_recurrence_instances));
       if (!hit) continue;
@@ -187,15 +211,17 @@ HttpResponse calendar_query(DavContext& ctx, const DavPath& path, const store::C
   auto matching = calendar_candidates(ctx, info, *filter);
   if (!matching) return error_response(matching.error());
   Multistatus ms;
+  reserve_for(ms, *matching, *props);
+  const std::string base = href_of(path);
   std::size_t count = 0;
   for (const auto& resource : *matching) {
     if (++count > ctx.config.dav.max_query_results) {
       ms.add_status(href_of(path), 507, number_of_matches_error());
       break;
     }
-    add_resource(ms, ctx, path, info.kind, resource, *props);
+    add_resource(ms, ctx, base, info.kind, resource, *props);
   }
-  return xml_response(207, ms.render());
+  return xml_response(207, std::move(ms).take());
 }
 
 // --- multiget (RFC 4791 7.9, RFC 6352 8.7) ---
@@ -222,6 +248,8 @@ HttpResponse multiget(DavContext& ctx, const DavPath& path, const store::Collect
   auto found = ctx.store.get_resources(ctx.who, info.ref, names, true);
   if (!found) return error_response(found.error());
   Multistatus ms;
+  reserve_for(ms, *found, *props);
+  const std::string base = href_of(path);
   for (const auto& name : names) {
     auto it = std::find_if(found->begin(), found->end(), [&](const store::ResourceInfo& r) { return r.name == name; });
     if (it == found->end()) {
@@ -230,11 +258,11 @@ HttpResponse multiget(DavContext& ctx, const DavPath& path, const store::Collect
       missing.resource = name;
       ms.add_status(href_of(missing), 404);
     } else {
-      add_resource(ms, ctx, path, info.kind, *it, *props);
+      add_resource(ms, ctx, base, info.kind, *it, *props);
     }
   }
   for (const auto& href : foreign) ms.add_status(href, 404);
-  return xml_response(207, ms.render());
+  return xml_response(207, std::move(ms).take());
 }
 
 // --- sync-collection (RFC 6578 3.2) ---
@@ -265,7 +293,8 @@ HttpResponse sync_collection(DavContext& ctx, const DavPath& path, const store::
     if (!loaded) return error_response(loaded.error());
     changed = std::move(*loaded);
   }
-  for (const auto& resource : changed) add_resource(ms, ctx, path, info.kind, resource, *props);
+  const std::string base = href_of(path);
+  for (const auto& resource : changed) add_resource(ms, ctx, base, info.kind, resource, *props);
   for (const auto& name : changes->removed) {
     DavPath gone = path;
     gone.kind = PathKind::resource;
@@ -349,6 +378,7 @@ HttpResponse addressbook_query(DavContext& ctx, const DavPath& path, const store
   if (!all) return error_response(all.error());
   const auto* filter = report.child(xml::kCardDav, "filter");
   Multistatus ms;
+  const std::string base = href_of(path);
   std::size_t count = 0;
   parse::vcard::VCardLimits limits;
   limits.max_bytes = ctx.config.dav.max_resource_bytes;
@@ -361,7 +391,7 @@ HttpResponse addressbook_query(DavContext& ctx, const DavPath& path, const store
       ms.add_status(href_of(path), 507, number_of_matches_error());
       break;
     }
-    add_resource(ms, ctx, path, info.kind, resource, *props);
+    add_resource(ms, ctx, base, info.kind, resource, *props);
   }
   return xml_response(207, ms.render());
 }

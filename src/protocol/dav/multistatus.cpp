@@ -47,15 +47,71 @@ std::string xml_root_open(std::string_view root_element) {
          " xmlns:ic=\"http://apple.com/ns/ical/\">";
 }
 
+namespace {
+
+// open_tag / close_tag appended in place (add() runs once per resource of a report: thousands of times).
+void append_open_tag(std::string& out, const PropName& name) {
+  auto prefix = prefix_for(name.ns);
+  if (prefix.empty()) {
+    out += open_tag(name);
+    return;
+  }
+  out += '<';
+  out += prefix;
+  out += ':';
+  out += name.name;
+  out += '>';
+}
+
+void append_close_tag(std::string& out, const PropName& name) {
+  auto prefix = prefix_for(name.ns);
+  out += "</";
+  out += prefix.empty() ? std::string_view("x") : prefix;
+  out += ':';
+  out += name.name;
+  out += '>';
+}
+
+}  // namespace
+
+Multistatus::Multistatus() : body_(xml_root_open("d:multistatus") + "\n"), head_size_(body_.size()) {}
+
 void Multistatus::add(std::string_view href, const std::vector<PropValue>& found,
                       const std::vector<PropName>& missing, int missing_status) {
-  body_ += "<d:response><d:href>" + xml::xml_escape(href) + "</d:href>";
-  if (!found.empty()) {
+  add_response(href, found, nullptr, {}, missing, missing_status);
+}
+
+void Multistatus::add_with_text(std::string_view href, const std::vector<PropValue>& found,
+                                const PropName& text_name, std::string_view text,
+                                const std::vector<PropName>& missing) {
+  add_response(href, found, &text_name, text, missing, 404);
+}
+
+void Multistatus::add_response(std::string_view href, const std::vector<PropValue>& found,
+                               const PropName* text_name, std::string_view text,
+                               const std::vector<PropName>& missing, int missing_status) {
+  body_ += "<d:response><d:href>";
+  xml::append_xml_escaped(body_, href);
+  body_ += "</d:href>";
+  if (!found.empty() || text_name) {
     body_ += "<d:propstat><d:prop>";
     for (const auto& p : found) {
-      body_ += p.inner_xml.empty() ? empty_tag(p.name) : open_tag(p.name) + p.inner_xml + close_tag(p.name);
+      if (p.inner_xml.empty()) {
+        body_ += empty_tag(p.name);
+        continue;
+      }
+      append_open_tag(body_, p.name);
+      body_ += p.inner_xml;
+      append_close_tag(body_, p.name);
     }
-    body_ += "</d:prop><d:status>" + status_line(200) + "</d:status></d:propstat>";
+    if (text_name && text.empty()) {
+      body_ += empty_tag(*text_name);
+    } else if (text_name) {
+      append_open_tag(body_, *text_name);
+      xml::append_xml_escaped(body_, text);
+      append_close_tag(body_, *text_name);
+    }
+    body_ += "</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>";
   }
   if (!missing.empty()) {
     body_ += "<d:propstat><d:prop>";
@@ -73,10 +129,16 @@ void Multistatus::add_status(std::string_view href, int status, std::string_view
 }
 
 std::string Multistatus::render() const {
-  std::string out = xml_root_open("d:multistatus") + "\n" + body_;
+  std::string out = body_;
   if (!sync_token_.empty()) out += "<d:sync-token>" + xml::xml_escape(sync_token_) + "</d:sync-token>\n";
   out += "</d:multistatus>\n";
   return out;
+}
+
+std::string Multistatus::take() && {
+  if (!sync_token_.empty()) body_ += "<d:sync-token>" + xml::xml_escape(sync_token_) + "</d:sync-token>\n";
+  body_ += "</d:multistatus>\n";
+  return std::move(body_);
 }
 
 }  // namespace bulwark::protocol::dav

@@ -28,16 +28,28 @@ std::string_view prefix_for(std::string_view ns);  // "d", "c", ... ; empty for 
 
 class Multistatus {
  public:
+  Multistatus();
   // One resource: found properties (200) and the requested ones it lacks (`missing_status`, usually 404).
   void add(std::string_view href, const std::vector<PropValue>& found, const std::vector<PropName>& missing,
            int missing_status = 404);
+  // The same with one more found property whose content is `text`, escaped straight into the document: the
+  // calendar or address data of a report, which would otherwise be escaped into a string and copied again.
+  void add_with_text(std::string_view href, const std::vector<PropValue>& found, const PropName& text_name,
+                     std::string_view text, const std::vector<PropName>& missing);
   void add_status(std::string_view href, int status, std::string_view error_xml = {});
   void set_sync_token(std::string token) { sync_token_ = std::move(token); }
   std::string render() const;
-  bool empty() const { return body_.empty(); }
+  // The finished document, moved out instead of copied (a year-long calendar REPORT is megabytes).
+  std::string take() &&;
+  void reserve(std::size_t bytes) { body_.reserve(body_.size() + bytes); }
+  bool empty() const { return body_.size() == head_size_; }
 
  private:
-  std::string body_;
+  void add_response(std::string_view href, const std::vector<PropValue>& found, const PropName* text_name,
+                    std::string_view text, const std::vector<PropName>& missing, int missing_status);
+
+  std::string body_;  // starts with the document head
+  std::size_t head_size_ = 0;
   std::string sync_token_;
 };
 

@@ -74,5 +74,14 @@ TEST(XmlWriter, Escapes) {
   EXPECT_EQ(xml_escape("<a href=\"x\">&'</a>\x01"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
 }
 
+TEST(XmlWriter, AppendsEscapedRunsAfterExistingText) {
+  std::string out = "<x>";
+  append_xml_escaped(out, "plain run\r\nDESCRIPTION:a\x02" "b & <c>\tend");
+  EXPECT_EQ(out, "<x>plain run\r\nDESCRIPTION:ab &amp; &lt;c&gt;\tend");
+  append_xml_escaped(out, "");
+  append_xml_escaped(out, "&");
+  EXPECT_EQ(out, "<x>plain run\r\nDESCRIPTION:ab &amp; &lt;c&gt;\tend&amp;");
+}
+
 }  // namespace
 }  // namespace bulwark::parse::dav_xml

@@ -54,6 +54,23 @@ TEST(Occurrences, TimeRangeMatching) {
   EXPECT_FALSE(overlaps(kWeekly, "VTODO", {t("20260105T000000Z"), t("20260115T000000Z")}, 1000).value());
 }
 
+// overlaps() stops at the first occurrence it finds: it must still agree with the full expansion around the
+// excluded (7 Jan), added (RDATE 10 Jan) and moved (12 Jan 08:00 UTC -> 13:00 UTC) instances.
+TEST(Occurrences, OverlapsAgreesWithTheFullExpansionHourByHour) {
+  int hits = 0;
+  for (std::int64_t start = t("20260104T000000Z"); start < t("20260116T000000Z"); start += 3600) {
+    const TimeRange hour{start, start + 3600};
+    auto full = occurrences_in(kWeekly, "VEVENT", hour, 1000);
+    auto any = overlaps(kWeekly, "VEVENT", hour, 1000);
+    ASSERT_TRUE(full && any);
+    EXPECT_EQ(*any, !full->items.empty()) << format_utc_time(start);
+    hits += *any ? 1 : 0;
+  }
+  EXPECT_EQ(hits, 4);  // 5 Jan 08:00, 10 Jan 11:00, 12 Jan 13:00, 14 Jan 08:00 (UTC)
+  EXPECT_FALSE(overlaps(kWeekly, "VEVENT", {t("20260112T080000Z"), t("20260112T090000Z")}, 1000).value());
+  EXPECT_TRUE(overlaps(kWeekly, "VEVENT", {t("20260101T000000Z"), t("20270101T000000Z")}, 1000).value());
+}
+
 TEST(Occurrences, RecurrenceBombIsCutAtTheLimitQuickly) {
   const std::string bomb =
       "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:b\r\nDTSTAMP:20260101T000000Z\r\n"
