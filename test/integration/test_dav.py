@@ -138,6 +138,22 @@ def test_calendar_query_time_range_with_recurrences_and_expand(server):
     assert re.findall(r"RECURRENCE-ID:(\d{8})", weekly) == ["20260105", "20260119", "20260126"]
 
 
+def test_time_range_when_the_first_instance_of_a_series_is_excluded(server):
+    # The index keeps the first real occurrence (3 March): a query on it matches without expanding the series,
+    # a query on the excluded DTSTART slot does not.
+    put(server, "ex.ics", event("ex", "20260302T090000Z", "20260302T100000Z", summary="Plan & <review>",
+                                extra="RRULE:FREQ=DAILY;COUNT=3\r\nEXDATE:20260302T090000Z\r\n"))
+    for start, end, hits in (("20260302T000000Z", "20260303T000000Z", []),
+                             ("20260303T000000Z", "20260304T000000Z", [CAL + "ex.ics"]),
+                             ("20260304T093000Z", "20260305T000000Z", [CAL + "ex.ics"]),
+                             ("20260305T000000Z", "20260310T000000Z", [])):
+        r = curl(server, "REPORT", CAL, calendar_query(start, end), headers={"Depth": "1"})
+        assert r.status == 207, r
+        assert r.hrefs() == hits, (start, end)
+    r = curl(server, "REPORT", CAL, calendar_query("20260301T000000Z", "20260401T000000Z"), headers={"Depth": "1"})
+    assert "SUMMARY:Plan & <review>" in r.xml().find(".//c:calendar-data", NS).text
+
+
 def test_calendar_multiget(server):
     for i in range(3):
         put(server, f"m{i}.ics", event(f"m{i}", f"2026010{i + 1}T100000Z"))
