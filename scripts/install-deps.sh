@@ -20,8 +20,9 @@ PACKAGES=(
 )
 # Peer servers for the side-by-side benchmarks (docs/benchmarks.md), not needed by CI: --bench adds them.
 if [ "${1:-}" = --bench ]; then
-  # cyrus-imapd + cyrus-caldav: the second CalDAV peer of bench/dav (sasl2-bin for saslpasswd2)
-  PACKAGES+=(dovecot-imapd cyrus-imapd cyrus-caldav sasl2-bin)
+  # cyrus-caldav (httpd) + cyrus-common (master, lmtpd): the second CalDAV peer of bench/dav; sasl2-bin for
+  # saslpasswd2. Not cyrus-imapd: it conflicts with dovecot-imapd, so bench/dav unpacks its imapd (dpkg-deb -x).
+  PACKAGES+=(dovecot-imapd cyrus-caldav cyrus-common sasl2-bin)
 fi
 
 missing=()

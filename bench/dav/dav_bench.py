@@ -206,6 +206,21 @@ def start_radicale(work, events, timeout):
     return s
 
 
+def cyrus_imapd(work):
+    """Cyrus's imapd, used once to create the user's mailbox. Debian's cyrus-imapd conflicts with dovecot-imapd
+    (both provide imap-server), so when it is not installed its .deb is unpacked (dpkg-deb -x, not installed)."""
+    if os.path.exists(f"{CYRUS_BIN}/imapd"):
+        return f"{CYRUS_BIN}/imapd"
+    debs = [os.path.join("/var/cache/apt/archives", f) for f in os.listdir("/var/cache/apt/archives")
+            if f.startswith("cyrus-imapd_")]
+    if not debs:
+        subprocess.run(["apt-get", "download", "-q", "cyrus-imapd"], cwd=work, check=True, capture_output=True)
+        debs = [os.path.join(work, f) for f in os.listdir(work) if f.startswith("cyrus-imapd_")]
+    target = os.path.join(work, "cyrus-imapd-deb")
+    subprocess.run(["dpkg-deb", "-x", sorted(debs)[-1], target], check=True)
+    return os.path.join(target, "usr/lib/cyrus/bin/imapd")
+
+
 def start_cyrus(work, timeout):
     """A throwaway Cyrus IMAP 3.6 (Debian's cyrus-imapd + cyrus-caldav): its own imapd.conf, cyrus.conf, spool and
     sasldb under `work`, imapd and httpd (CalDAV module) on loopback ports. master runs as root and drops to the
@@ -213,8 +228,9 @@ def start_cyrus(work, timeout):
     s = Server("Cyrus", "/dav/calendars/user/alice/Default/", "alice", timeout)
     s.port, imap_port = free_port(), free_port()
     d = os.path.join(work, "cyrus")
-    for sub in ("conf", "spool", "sieve", "run", "socket"):
+    for sub in ("conf", "conf/db", "conf/socket", "conf/proc", "conf/lock", "spool", "sieve", "run", "socket"):
         os.makedirs(os.path.join(d, sub))
+    imapd = cyrus_imapd(work)
     conf = os.path.join(d, "imapd.conf")
     with open(conf, "w") as f:
         f.write(f"configdirectory: {d}/conf\npartition-default: {d}/spool\ndefaultpartition: default\n"
@@ -225,7 +241,7 @@ def start_cyrus(work, timeout):
                 "syslog_prefix: cyrus-bench\n")
     with open(os.path.join(d, "cyrus.conf"), "w") as f:
         f.write(f'START {{\n  recover cmd="ctl_cyrusdb -C {conf} -r"\n}}\nSERVICES {{\n'
-                f'  imap cmd="imapd -C {conf}" listen="127.0.0.1:{imap_port}" prefork=0\n'
+                f'  imap cmd="{imapd} -C {conf}" listen="127.0.0.1:{imap_port}" prefork=0\n'
                 f'  http cmd="httpd -C {conf}" listen="127.0.0.1:{s.port}" prefork=1\n'
                 "}\nEVENTS {\n}\nDAEMON {\n}\n")
     for user in ("alice", "cyrus"):
