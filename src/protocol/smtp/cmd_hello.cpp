@@ -31,6 +31,7 @@ net::awaitable<void> SmtpSession::on_hello(parse::smtp::Verb verb, parse::smtp::
       "DSN",
   };
   if (!is_tls()) lines.emplace_back("STARTTLS");
+  if (is_tls()) lines.emplace_back("REQUIRETLS");  // RFC 8689 4.1: offered only inside TLS
   if (is_tls() && !principal_) lines.emplace_back("AUTH PLAIN LOGIN");
   lines.emplace_back("HELP");
   std::string out;
