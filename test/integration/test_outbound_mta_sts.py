@@ -10,7 +10,7 @@ import pytest
 from mailbox_inspect import inbox, queue_entries
 from outbound_harness import DnsPeer, Receiver, delivery_settings, free_port_on, restart, wait_until
 from test_smtp_support import insecure_context
-from tls_test_ca import PolicyServer, TestCa, policy_route
+from tls_test_ca import PolicyServer, CertAuthority, policy_route
 
 MX = "127.0.0.2"        # mx.sts.example
 PLAIN = "127.0.0.3"     # mx.plain.example: no STARTTLS
@@ -35,7 +35,7 @@ class World:
     """DNS, a test CA, the SMTP port shared by the receivers and the policy server's port."""
 
     def __init__(self, tmp_path, make_server):
-        self.ca = TestCa(tmp_path / "ca")
+        self.ca = CertAuthority(tmp_path / "ca")
         self.port = free_port_on([MX, PLAIN, BANK])
         self.https_port = free_port_on([POLICY_HOST])
         self.dns = DnsPeer(zone())
@@ -63,6 +63,10 @@ class World:
         srv.add_user("alice@example.org")
         srv.start()
         return srv
+
+    def stop(self, peer):
+        self.stoppers.remove(peer.stop)
+        peer.stop()
 
     def close(self):
         for stop in reversed(self.stoppers):
@@ -173,8 +177,8 @@ def test_policy_cache_survives_restart_without_the_policy_server(world):
     submit(srv, "bob@sts.example", "first")
     wait_until(lambda: len(good.messages) == 1, what="first delivery")
     srv.stop()
-    policy.stop()
-    good.stop()
+    world.stop(policy)
+    world.stop(good)
     bad = world.receiver(MX, ["mismatch.example"])
     restart(srv)
     submit(srv, "bob@sts.example", "second")

@@ -10,7 +10,7 @@ from aiosmtpd.smtp import AuthResult
 from mailbox_inspect import queue_entries
 from outbound_harness import DnsPeer, Receiver, delivery_settings, free_port_on, wait_until
 from test_smtp_support import insecure_context
-from tls_test_ca import TestCa
+from tls_test_ca import CertAuthority
 
 ZONE = {"remote.example": [("MX", 10, "mx.remote.example")], "mx.remote.example": [("A", "127.0.0.2")],
         "plain.example": [("MX", 10, "mx.plain.example")], "mx.plain.example": [("A", "127.0.0.3")]}
@@ -57,7 +57,7 @@ def test_starttls_used_when_offered_and_required_domain_deferred_in_clear(make_s
 
 def test_smarthost_with_auth_plain_after_starttls(make_server, tmp_path):
     port = free_port_on(["127.0.0.3"])
-    ca = TestCa(tmp_path / "ca")  # the relay's certificate is verified (relay_tls_verify), here for its IP
+    ca = CertAuthority(tmp_path / "ca")  # the relay's certificate is verified (relay_tls_verify), here for its IP
     dns = DnsPeer(ZONE)
     logins = []
 

@@ -21,7 +21,7 @@ def _write_key(key, path):
                                        serialization.NoEncryption()))
 
 
-class TestCa:
+class CertAuthority:
     def __init__(self, directory, name="Bulwark Test CA"):
         self.dir = directory
         self.dir.mkdir(parents=True, exist_ok=True)

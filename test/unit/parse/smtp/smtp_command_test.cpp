@@ -302,7 +302,7 @@ struct MailRow {
 
 MailParameters mail(std::optional<std::uint64_t> size, std::optional<Body> body, bool smtputf8,
                     std::optional<Ret> ret, std::optional<std::string> envid, std::optional<std::string> auth) {
-  return MailParameters{size, body, smtputf8, ret, std::move(envid), std::move(auth)};
+  return MailParameters{size, body, smtputf8, ret, std::move(envid), std::move(auth), false};
 }
 
 class MailFromTable : public ::testing::TestWithParam<MailRow> {};
