@@ -3,12 +3,16 @@
 require_tls_domains and the relay, REQUIRETLS (RFC 8689) bouncing with 5.7.30, "TLS-Required: No", and the SSRF
 guard of the policy fetch. Peers: dnslib DNS, aiosmtpd receivers on 127.0.0.x with and without STARTTLS, with
 certificates that do or do not match the MX name."""
+import re
 import smtplib
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 from mailbox_inspect import inbox, queue_entries
-from outbound_harness import DnsPeer, Receiver, delivery_settings, free_port_on, restart, wait_until
+from outbound_harness import (Behaviour, DnsPeer, Receiver, RecordingHandler, delivery_settings, free_port_on,
+                              restart, wait_until)
 from test_smtp_support import insecure_context
 from tls_test_ca import PolicyServer, CertAuthority, policy_route
 
@@ -209,6 +213,47 @@ def test_requiretls_passes_parameter_only_when_offered(world):
     wait_until(lambda: len(dsns(srv)) == 1, what="a 5.7.30 DSN")
     assert b"mx.sts.example does not offer REQUIRETLS" in dsns(srv)[0]
     assert rx.messages == []
+
+
+class RequireTlsSmtp(SMTP):
+    """aiosmtpd with RFC 8689 REQUIRETLS: offered after STARTTLS, the MAIL parameter recorded and accepted."""
+
+    async def smtp_MAIL(self, arg):
+        if arg and re.search(r"\sREQUIRETLS\b", arg, re.I):
+            self.event_handler.requiretls_mail.append(arg)
+            arg = re.sub(r"\s+REQUIRETLS\b", "", arg, flags=re.I)
+        return await super().smtp_MAIL(arg)
+
+
+class RequireTlsHandler(RecordingHandler):
+    def __init__(self):
+        super().__init__(Behaviour())
+        self.requiretls_mail = []
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if session.ssl is not None:
+            responses.insert(len(responses) - 1, "250-REQUIRETLS")
+        return responses
+
+
+class RequireTlsController(Controller):
+    def factory(self):
+        return RequireTlsSmtp(self.handler, **self.SMTP_kwargs)
+
+
+def test_requiretls_delivered_verified_to_a_receiver_that_offers_it(world):
+    handler = RequireTlsHandler()
+    controller = RequireTlsController(handler, hostname=MX, port=world.port, ready_timeout=10,
+                                      tls_context=world.ca.server_context("mx.sts.example"))
+    controller.start()
+    world.stoppers.append(controller.stop)
+    srv = world.server(mta_sts=False)
+    submit(srv, "bob@sts.example", "requiretls ok", mail_options=["REQUIRETLS"])
+    wait_until(lambda: len(handler.messages) == 1, what="REQUIRETLS delivery")
+    assert len(handler.requiretls_mail) == 1 and "<alice@example.org>" in handler.requiretls_mail[0]
+    srv.wait_for_log("tls=REQUIRETLS verified PKIX TLSv1.")
+    assert dsns(srv) == []
 
 
 def test_requiretls_needs_tls_on_submission_and_is_advertised_inside_it(world):
