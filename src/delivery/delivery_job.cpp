@@ -181,7 +181,8 @@ Result<std::vector<std::string>> finish_job(Stores stores, const JobSettings& se
     in.reporting_mta = settings.hostname;
     in.sender = m.envelope.sender;
     in.envid = m.envelope.envid;
-    in.ret = m.envelope.ret;
+    // RFC 8689 5: the report on a REQUIRETLS message may travel without TLS, so it returns only the header.
+    in.ret = m.envelope.require_tls ? std::string("HDRS") : m.envelope.ret;
     in.arrival = m.created;
     in.now = now;
     in.message_id = fmt::format("dsn.{}.{}.{}", m.id, now, dsn_counter.fetch_add(1));

@@ -202,6 +202,7 @@ def test_requiretls_to_receiver_without_starttls_bounces_with_5_7_30(world):
     dsn = dsns(srv)[0]
     assert b"Status: 5.7.30" in dsn and b"Action: failed" in dsn
     assert b"mx.plain.example offers no STARTTLS (REQUIRETLS)" in dsn
+    assert b"text/rfc822-headers" in dsn and b"Subject: must be secret" in dsn  # headers only, as with RET=HDRS
     assert rx.messages == []
 
 
