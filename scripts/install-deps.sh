@@ -15,6 +15,8 @@ PACKAGES=(
   python3 python3-pytest swaks curl openssl sqlite3 passwd isync
   # outbound delivery tests: a DNS server, receiving MTAs, an independent DKIM verifier (ed25519 needs nacl)
   python3-dnslib python3-aiosmtpd python3-dkim python3-nacl
+  # TLS policy tests (MTA-STS, REQUIRETLS): a test CA made at test time
+  python3-cryptography
   # CalDAV / CardDAV clients for the integration tests; radicale for bench/dav
   python3-caldav vdirsyncer khal radicale
 )

@@ -67,6 +67,7 @@ int show(store::QueueStore& queue, store::QueueId id) {
   if (!m->envelope.envid.empty()) std::printf("envid: %s\n", m->envelope.envid.c_str());
   if (!m->envelope.ret.empty()) std::printf("ret: %s\n", m->envelope.ret.c_str());
   if (m->envelope.expires) std::printf("expires: %s\n", utc(m->envelope.expires).c_str());
+  if (m->envelope.tls_optional) std::printf("tls_required: no (TLS-Required: No)\n");
   std::printf("require_tls: %s\nnext_attempt: %s\n", m->envelope.require_tls ? "yes" : "no",
               utc(m->next_attempt).c_str());
   for (const auto& r : m->recipients) {
@@ -75,6 +76,7 @@ int show(store::QueueStore& queue, store::QueueId id) {
     if (r.state == store::QueueState::pending) std::printf("\tnext=%s", utc(r.next_attempt).c_str());
     if (!r.recipient.notify.empty()) std::printf("\tnotify=%s", r.recipient.notify.c_str());
     if (!r.recipient.last_error.empty()) std::printf("\tlast_error=%s", r.recipient.last_error.c_str());
+    if (!r.recipient.last_tls.empty()) std::printf("\ttls=%s", r.recipient.last_tls.c_str());
     std::printf("\n");
   }
   return 0;

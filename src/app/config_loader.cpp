@@ -259,6 +259,13 @@ Table root_handlers() {
                        {"relay_user", string_field([](Config& c) -> std::string& { return c.delivery.relay_user; })},
                        {"relay_password", string_field([](Config& c) -> std::string& { return c.delivery.relay_password; })},
                        {"dkim_dir", string_field([](Config& c) -> std::string& { return c.delivery.dkim_dir; })},
+                       {"tls_ca_file", string_field([](Config& c) -> std::string& { return c.delivery.tls_ca_file; })},
+                       {"relay_tls_verify", BOOL_FIELD(delivery.relay_tls_verify)},
+                       {"mta_sts", BOOL_FIELD(delivery.mta_sts)},
+                       {"mta_sts_port", INT_FIELD(delivery.mta_sts_port, 1, 65535)},
+                       {"mta_sts_allow_private_addresses", BOOL_FIELD(delivery.mta_sts_allow_private_addresses)},
+                       {"mta_sts_fetch_timeout", DURATION_FIELD(delivery.mta_sts_fetch_timeout)},
+                       {"mta_sts_max_policy_size", SIZE_FIELD(delivery.mta_sts_max_policy_bytes)},
                    })},
       {"http", section(Table{
                    {"max_header_size", SIZE_FIELD(http.max_header_bytes)},

@@ -94,6 +94,16 @@ struct DeliveryConfig {
   std::string relay_user;                           // AUTH PLAIN at the relay (only after STARTTLS)
   std::string relay_password;
   std::string dkim_dir;                             // DKIM keys; empty: data_dir/dkim
+  // Transport security policy (docs/adr/0004-outbound.md "TLS policy"). Certificates are checked against the
+  // system CA store plus tls_ca_file when TLS is required with authentication: MTA-STS enforce, REQUIRETLS,
+  // require_tls_domains and the relay (relay_tls_verify); opportunistic STARTTLS stays unverified (RFC 7435).
+  std::string tls_ca_file;                          // extra trusted CA certificates (PEM); empty: system store only
+  bool relay_tls_verify = true;                     // the relay must offer STARTTLS with a certificate valid for relay_host
+  bool mta_sts = true;                              // RFC 8461: look up, fetch, cache and apply MTA-STS policies
+  std::uint16_t mta_sts_port = 443;                 // HTTPS port of mta-sts.<domain> (tests use another)
+  bool mta_sts_allow_private_addresses = false;     // tests only: let the policy fetch reach loopback/private addresses
+  std::chrono::seconds mta_sts_fetch_timeout{20};   // the whole policy fetch (connect, TLS, request, response)
+  std::size_t mta_sts_max_policy_bytes = 64 * 1024; // a larger policy body is refused
 };
 
 // The HTTP front-end (listeners `http` and `https`) that serves CalDAV and CardDAV.

@@ -2,6 +2,8 @@
 
 #include <openssl/ssl.h>
 
+#include "delivery/tls_policy.h"
+
 namespace bulwark::delivery {
 namespace {
 
@@ -83,6 +85,7 @@ net::awaitable<net::IoStatus> ClientStream::start_tls(std::shared_ptr<asio::ssl:
   context_ = std::move(context);
   tls_ = std::make_unique<asio::ssl::stream<net::tcp::socket&>>(socket_, *context_);
   if (!server_name.empty()) SSL_set_tlsext_host_name(tls_->native_handle(), server_name.c_str());
+  if (!expected_peer_.empty()) expect_peer_identity(tls_->native_handle(), expected_peer_);
   if (Clock::now() >= deadline) co_return tl::unexpected(net::IoError::timeout);
   timer_.expires_at(deadline);
   auto result = co_await (tls_->async_handshake(asio::ssl::stream_base::client, net::use_tuple) ||
@@ -91,6 +94,12 @@ net::awaitable<net::IoStatus> ClientStream::start_tls(std::shared_ptr<asio::ssl:
   auto [ec] = std::get<0>(result);
   if (ec) co_return tl::unexpected(net::IoError::failed);
   co_return net::IoStatus{};
+}
+
+std::optional<std::string> ClientStream::verification_error() const {
+  if (!tls_) return std::string("no TLS");
+  if (expected_peer_.empty()) return std::string("no name to verify");
+  return peer_verification_error(const_cast<asio::ssl::stream<net::tcp::socket&>&>(*tls_).native_handle());
 }
 
 std::string ClientStream::tls_description() const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,11 @@ class ClientStream {
   net::awaitable<net::IoStatus> start_tls(std::shared_ptr<net::asio::ssl::context> context, std::string server_name,
                                           Clock::time_point deadline);
 
+  // Set before start_tls: the name (or IP literal) the server certificate is checked against (tls_policy.h).
+  void expect_peer(std::string name) { expected_peer_ = std::move(name); }
+  // After start_tls with expect_peer: nullopt when the certificate verified, else why not.
+  std::optional<std::string> verification_error() const;
+
   bool is_tls() const { return tls_ != nullptr; }
   std::string tls_description() const;  // "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"
   void close();
@@ -41,6 +47,7 @@ class ClientStream {
   std::unique_ptr<net::asio::ssl::stream<net::tcp::socket&>> tls_;
   net::asio::steady_timer timer_;
   std::string buffer_;
+  std::string expected_peer_;
 };
 
 }  // namespace bulwark::delivery

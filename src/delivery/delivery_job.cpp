@@ -65,7 +65,7 @@ Result<std::string> prepare_content(Stores stores, DkimSigner* signer, const sto
 std::vector<RecipientOutcome> deliver_local(Stores stores, const Job& job, std::int64_t now) {
   std::vector<RecipientOutcome> out;
   auto fail_all = [&](Failure f) {
-    for (auto i : job.recipients) out.push_back(RecipientOutcome{i, OutcomeKind::transient, f, {}, true});
+    for (auto i : job.recipients) out.push_back(RecipientOutcome{i, OutcomeKind::transient, f, {}, true, {}});
     return out;
   };
   auto content = stores.queue.read_content(*job.message);
@@ -77,7 +77,7 @@ std::vector<RecipientOutcome> deliver_local(Stores stores, const Job& job, std::
   message.internal_date = now;
   for (auto i : job.recipients) {
     const auto& address = job.message->recipients[i].recipient.address;
-    RecipientOutcome o{i, OutcomeKind::delivered, {}, {}, true};
+    RecipientOutcome o{i, OutcomeKind::delivered, {}, {}, true, {}};
     auto resolution = stores.directory.resolve(address);
     if (!resolution) {
       bool unknown = resolution.error().code == Errc::not_found;
@@ -124,6 +124,7 @@ Result<std::vector<std::string>> finish_job(Stores stores, const JobSettings& se
     const auto& r = m.recipients[o.index];
     store::RecipientUpdate u;
     u.position = r.position;
+    u.last_tls = o.tls;
     DsnRecipient d;
     d.address = r.recipient.address;
     d.orcpt = r.recipient.orcpt;
@@ -170,7 +171,8 @@ Result<std::vector<std::string>> finish_job(Stores stores, const JobSettings& se
         break;
     }
     updates.push_back(std::move(u));
-    lines.push_back(fmt::format("to=<{}> {}", r.recipient.address, outcome));
+    lines.push_back(o.tls.empty() ? fmt::format("to=<{}> {}", r.recipient.address, outcome)
+                                  : fmt::format("to=<{}> {} tls={}", r.recipient.address, outcome, o.tls));
   }
   // Never a DSN to the null reverse path (RFC 5321 6.2): that is how bounce loops are avoided.
   if (!dsn.empty() && !m.envelope.sender.empty()) {
@@ -179,7 +181,8 @@ Result<std::vector<std::string>> finish_job(Stores stores, const JobSettings& se
     in.reporting_mta = settings.hostname;
     in.sender = m.envelope.sender;
     in.envid = m.envelope.envid;
-    in.ret = m.envelope.ret;
+    // RFC 8689 5: the report on a REQUIRETLS message may travel without TLS, so it returns only the header.
+    in.ret = m.envelope.require_tls ? std::string("HDRS") : m.envelope.ret;
     in.arrival = m.created;
     in.now = now;
     in.message_id = fmt::format("dsn.{}.{}.{}", m.id, now, dsn_counter.fetch_add(1));
@@ -190,7 +193,7 @@ Result<std::vector<std::string>> finish_job(Stores stores, const JobSettings& se
     // the DSN), never loses it.
     BULWARK_TRY_ASSIGN(auto blob, stores.mail.store_blob(report));
     store::QueueEnvelope envelope;
-    envelope.recipients.push_back(store::QueueRecipient{m.envelope.sender, "", "", ""});
+    envelope.recipients.push_back(store::QueueRecipient{m.envelope.sender, "", "", "", ""});
     BULWARK_TRY_ASSIGN(auto dsn_id, stores.queue.enqueue(blob, envelope));
     lines.push_back(fmt::format("DSN to <{}> queued as {}", m.envelope.sender, dsn_id));
   }

@@ -44,6 +44,7 @@ struct RecipientOutcome {
   Failure failure;        // when not delivered
   std::string remote_mta; // the host that answered, empty when none did
   bool remote_has_dsn = true;  // the next hop took NOTIFY itself (else we report "relayed" for NOTIFY=SUCCESS)
+  std::string tls;             // what TLS the attempt used (tls_policy.h describe_tls), empty: no connection
 };
 
 struct JobSettings {

@@ -45,6 +45,32 @@ Result<std::vector<RouteHost>> resolve_route(DnsResolver& resolver, const Delive
   return std::vector<RouteHost>{RouteHost{hp.first, std::move(addresses)}};
 }
 
+// A client TLS context that trusts the system CA store plus `ca_file`. With verify_none the handshake goes on
+// whatever the certificate; the caller then reads the verification result (tls_policy.h). With verify_peer a
+// bad certificate fails the handshake (the MTA-STS policy fetch).
+Result<std::shared_ptr<asio::ssl::context>> client_context(const std::string& ca_file, bool verify_peer) {
+  auto tls = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+  tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_compression);
+  boost::system::error_code ec;
+  tls->set_default_verify_paths(ec);
+  if (ec) return fail(Errc::internal, "cannot load the system CA store: " + ec.message());
+  if (!ca_file.empty()) {
+    tls->load_verify_file(ca_file, ec);
+    if (ec) return fail(Errc::invalid_argument, "delivery.tls_ca_file " + ca_file + ": " + ec.message());
+  }
+  tls->set_verify_mode(verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
+  return tls;
+}
+
+const char* tls_class_suffix(int tls_class) {
+  switch (tls_class) {
+    case 1: return "#requiretls";
+    case 2: return "#tls-optional";
+    default: return "";
+  }
+}
+
 net::awaitable<std::optional<net::tcp::socket>> connect_to(std::string address, std::uint16_t port,
                                                            std::chrono::seconds timeout) {
   auto executor = co_await asio::this_coro::executor;
@@ -71,19 +97,21 @@ Result<std::shared_ptr<DeliveryService>> DeliveryService::create(Stores stores, 
   auto dkim_dir = initial.delivery.dkim_dir.empty() ? initial.data_dir / "dkim"
                                                     : std::filesystem::path(initial.delivery.dkim_dir);
   auto signer = std::make_unique<DkimSigner>(dkim_dir);
-  // Opportunistic TLS (RFC 7435): encrypt whenever offered, without certificate checks; a failed check would
-  // only push the mail to plaintext. Policies that demand authentication (MTA-STS, DANE) are not built yet.
-  auto tls = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
-  tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_compression);
-  tls->set_verify_mode(asio::ssl::verify_none);
-  return std::shared_ptr<DeliveryService>(
-      new DeliveryService(stores, config, std::move(resolver), std::move(signer), std::move(tls)));
+  // Opportunistic TLS (RFC 7435): encrypt whenever offered; the certificate is checked only when a policy
+  // demands it (tls_policy.h), so one context serves both and a failed check never pushes mail to plaintext.
+  BULWARK_TRY_ASSIGN(auto tls, client_context(initial.delivery.tls_ca_file, false));
+  BULWARK_TRY_ASSIGN(auto verifying, client_context(initial.delivery.tls_ca_file, true));
+  return std::shared_ptr<DeliveryService>(new DeliveryService(stores, config, std::move(resolver), std::move(signer),
+                                                              std::move(tls), std::move(verifying),
+                                                              initial.data_dir / "mta-sts"));
 }
 
 DeliveryService::DeliveryService(Stores stores, ConfigHolder& config, std::unique_ptr<DnsResolver> resolver,
-                                 std::unique_ptr<DkimSigner> signer, std::shared_ptr<asio::ssl::context> tls)
-    : stores_(stores), config_(config), resolver_(std::move(resolver)), signer_(std::move(signer)), tls_(std::move(tls)) {}
+                                 std::unique_ptr<DkimSigner> signer, std::shared_ptr<asio::ssl::context> tls,
+                                 std::shared_ptr<asio::ssl::context> verifying_tls, std::filesystem::path mta_sts_cache)
+    : stores_(stores), config_(config), resolver_(std::move(resolver)), signer_(std::move(signer)), tls_(std::move(tls)) {
+  mta_sts_ = std::make_unique<MtaStsResolver>(*resolver_, std::move(mta_sts_cache), std::move(verifying_tls));
+}
 
 void DeliveryService::start(asio::io_context& io, net::BlockingExecutor blocking) {
   io_ = &io;
@@ -133,11 +161,18 @@ net::awaitable<void> DeliveryService::poll_loop(std::shared_ptr<DeliveryService>
 
 void DeliveryService::dispatch(Job job) {
   auto config = config_.get();
-  std::string key = config->delivery.relay_host.empty() ? job.domain : std::string(kRelayKey);
+  std::string target = config->delivery.relay_host.empty() ? job.domain : std::string(kRelayKey);
+  const auto& envelope = job.message->envelope;
+  TlsClass tls_class = envelope.require_tls    ? TlsClass::requiretls
+                       : envelope.tls_optional ? TlsClass::tls_optional
+                                               : TlsClass::normal;
+  std::string key = target + tls_class_suffix(static_cast<int>(tls_class));
   auto& dest = destinations_[key];
   if (!dest) {
     dest = std::make_shared<Destination>();
     dest->key = key;
+    dest->target = target;
+    dest->tls_class = tls_class;
   }
   dest->jobs.push_back(std::move(job));
   open_connections(dest);
@@ -203,16 +238,58 @@ net::awaitable<void> DeliveryService::run_local(std::shared_ptr<DeliveryService>
   co_await self->complete(job, outcomes);
 }
 
-net::awaitable<void> DeliveryService::fail_destination(const std::shared_ptr<Destination>& dest, const Failure& failure) {
+net::awaitable<void> DeliveryService::fail_destination(const std::shared_ptr<Destination>& dest, const Failure& failure,
+                                                       const std::string& tls) {
   for (;;) {
     auto job = next_job(dest);
     if (!job) break;
     std::vector<RecipientOutcome> outcomes;
     for (auto i : job->recipients) outcomes.push_back(RecipientOutcome{i, failure.permanent ? OutcomeKind::permanent
                                                                                             : OutcomeKind::transient,
-                                                                       failure, std::string(), true});
+                                                                       failure, std::string(), true, tls});
     co_await complete(*job, outcomes);
   }
+}
+
+net::awaitable<TlsRequirement> DeliveryService::tls_requirement(std::shared_ptr<Destination> dest,
+                                                                std::shared_ptr<const Config> config) {
+  const auto& dc = config->delivery;
+  TlsRequirement r;
+  std::vector<std::string> sources;
+  if (dest->tls_class == TlsClass::requiretls) {
+    r.tls_required = r.verify = r.requiretls = true;
+    sources.emplace_back("REQUIRETLS");
+  }
+  if (dest->target == kRelayKey) {
+    // MTA-STS and require_tls_domains describe MX delivery; the relay is our own choice and is checked itself.
+    if (dc.relay_tls_verify) {
+      r.tls_required = r.verify = true;
+      sources.emplace_back("relay");
+    }
+  } else if (dest->tls_class == TlsClass::tls_optional) {
+    sources.emplace_back("TLS-Required: No");  // RFC 8689 4: MTA-STS and local policies waived
+  } else {
+    if (dc.mta_sts) {
+      MtaStsSettings settings{dc.mta_sts_port, dc.mta_sts_fetch_timeout, dc.mta_sts_max_policy_bytes,
+                              dc.mta_sts_allow_private_addresses};
+      std::string domain = dest->target;
+      r.mta_sts = co_await mta_sts_->policy_for(std::move(domain), settings, *blocking_);
+    }
+    if (r.mta_sts && r.mta_sts->policy.mode == parse::mta_sts::Mode::enforce) {
+      r.tls_required = r.verify = true;
+      sources.emplace_back("MTA-STS enforce");
+    }
+    if (requires_tls(*config, dest->target)) {
+      r.tls_required = r.verify = true;
+      sources.emplace_back("require_tls_domains");
+    }
+    if (r.mta_sts && r.mta_sts->policy.mode == parse::mta_sts::Mode::testing && !r.verify) {
+      r.verify = r.report_only = true;  // RFC 8461 5: testing mode reports, never blocks
+      sources.emplace_back("MTA-STS testing");
+    }
+  }
+  for (const auto& s : sources) r.source += (r.source.empty() ? "" : ", ") + s;
+  co_return r;
 }
 
 net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliveryService> self,
@@ -220,16 +297,46 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
   auto config = self->config_.get();
   const auto& dc = config->delivery;
   auto resolver = self->resolver_.get();
-  std::string key = dest->key;
+  const std::string key = dest->target;
+  auto requirement = co_await self->tls_requirement(dest, config);
   auto route_call = [resolver, dc, key] { return resolve_route(*resolver, dc, key); };
   auto route = co_await net::run_blocking(*self->blocking_, std::move(route_call));
   if (!route) {
     bool permanent = route.error().code == Errc::not_found || route.error().code == Errc::permission_denied;
     std::string status = route.error().code == Errc::permission_denied ? "5.1.10" : permanent ? "5.1.2" : "4.4.3";
     Failure failure = local_failure(permanent, status, route.error().detail);
-    co_await self->fail_destination(dest, failure);
+    const std::string no_tls;
+    co_await self->fail_destination(dest, failure, no_tls);
     self->connection_closed(dest);
     co_return;
+  }
+  const std::string unmet = requirement.source.empty() ? std::string() : "not established; required by " + requirement.source +
+      (requirement.mta_sts ? " (policy id=" + requirement.mta_sts->id + ")" : "");
+  if (requirement.mta_sts) {
+    // RFC 8461 4.1: under enforce only the MX hosts the policy names are used; under testing a mismatch is
+    // only reported.
+    const auto& policy = requirement.mta_sts->policy;
+    std::vector<RouteHost> allowed;
+    for (auto& host : *route) {
+      if (parse::mta_sts::policy_allows_mx(policy, host.name)) {
+        allowed.push_back(std::move(host));
+        continue;
+      }
+      spdlog::warn("delivery: MTA-STS {} {}: MX {} is not in the policy (id={}){}", key,
+                   parse::mta_sts::mode_name(policy.mode), host.name, requirement.mta_sts->id,
+                   policy.mode == parse::mta_sts::Mode::enforce ? ", not used" : "");
+      if (policy.mode != parse::mta_sts::Mode::enforce) allowed.push_back(std::move(host));
+    }
+    if (allowed.empty()) {
+      Failure failure = local_failure(requirement.failure_is_permanent(), requirement.failure_status(),
+                                      "no MX host of " + key + " matches its MTA-STS policy (id=" +
+                                          requirement.mta_sts->id + ")");
+      spdlog::warn("delivery: {}: {}", dest->key, failure.diagnostic);
+      co_await self->fail_destination(dest, failure, unmet);
+      self->connection_closed(dest);
+      co_return;
+    }
+    *route = std::move(allowed);
   }
   std::uint16_t port = dc.port;
   if (key == kRelayKey) port = split_host_port(dc.relay_host)->second;
@@ -242,6 +349,7 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
     settings.auth_user = dc.relay_user;
     settings.auth_password = dc.relay_password;
   }
+  settings.requirement = requirement;
 
   std::unique_ptr<SmtpClient> client;
   std::string peer;
@@ -250,6 +358,7 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
     for (const auto& address : host.addresses) {
       for (bool use_tls : {true, false}) {
         settings.tls = use_tls ? self->tls_ : nullptr;
+        settings.verify_name = host.name;
         auto socket = co_await connect_to(address, port, dc.connect_timeout);
         if (!socket) {
           last = local_failure(false, "4.4.1", fmt::format("cannot connect to {}[{}]:{}", host.name, address, port));
@@ -263,22 +372,26 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
           break;
         }
         last = *failure;
-        // Opportunistic TLS: a server whose TLS does not work gets the mail in clear (RFC 7435), unless a
-        // policy requires TLS; that is checked per message below.
-        if (!candidate->tls_failed()) break;
+        // Opportunistic TLS: a server whose TLS does not work gets the mail in clear (RFC 7435), unless the
+        // requirement says TLS (open() refused such a host already).
+        if (!candidate->tls_failed() || requirement.tls_required) break;
       }
       if (client) break;
     }
     if (client) break;
   }
   if (!client) {
-    spdlog::info("delivery: {}: {}", key, last.diagnostic);
-    co_await self->fail_destination(dest, last);
+    if (requirement.tls_required) spdlog::warn("delivery: {}: {}", dest->key, last.diagnostic);
+    else spdlog::info("delivery: {}: {}", dest->key, last.diagnostic);
+    co_await self->fail_destination(dest, last, unmet);
     self->connection_closed(dest);
     co_return;
   }
-  const std::string tls = client->is_tls() ? client->tls_description() : std::string("none");
+  const std::string tls = describe_tls(requirement, client->is_tls(), client->tls_verified(), client->tls_description());
   spdlog::info("delivery: connected to {} for {} tls={}", peer, key, tls);
+  if (!client->tls_warning().empty()) {
+    spdlog::warn("delivery: MTA-STS testing {}: {}; delivering anyway", key, client->tls_warning());
+  }
 
   std::size_t sent = 0;
   while (!self->stopping_ && sent < dc.max_messages_per_connection) {
@@ -288,12 +401,11 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
     const auto& m = *job->message;
     std::vector<RecipientOutcome> outcomes;
     auto all = [&](OutcomeKind kind, const Failure& f) {
-      for (auto i : job->recipients) outcomes.push_back(RecipientOutcome{i, kind, f, peer, true});
+      for (auto i : job->recipients) outcomes.push_back(RecipientOutcome{i, kind, f, peer, true, tls});
     };
-    if (!client->is_tls() && (m.envelope.require_tls || requires_tls(*config, job->domain))) {
-      // RFC 8689 5: a REQUIRETLS message that cannot go out encrypted bounces; a domain policy only defers.
-      if (m.envelope.require_tls) all(OutcomeKind::permanent, local_failure(true, "5.7.10", "REQUIRETLS: " + peer + " offers no TLS"));
-      else all(OutcomeKind::transient, local_failure(false, "4.7.10", "TLS required for " + job->domain + ", and " + peer + " offers none"));
+    if (m.envelope.require_tls && !(client->is_tls() && client->tls_verified())) {
+      // Never reached while destinations are split by TLS class (dispatch); kept as the last line of defence.
+      all(OutcomeKind::permanent, local_failure(true, "5.7.30", "REQUIRETLS: " + peer + " is not verified TLS"));
       co_await self->complete(*job, outcomes);
       continue;
     }
@@ -314,6 +426,7 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
     out.ret = m.envelope.ret;
     out.eight_bit = m.envelope.eight_bit;
     out.smtputf8 = m.envelope.smtputf8;
+    out.require_tls = m.envelope.require_tls;
     out.content = &*content;
     for (auto i : job->recipients) {
       const auto& r = m.recipients[i].recipient;
@@ -322,7 +435,7 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
     auto result = co_await client->send(out);
     const bool has_dsn = client->extensions().dsn;
     for (std::size_t k = 0; k < job->recipients.size(); ++k) {
-      RecipientOutcome o{job->recipients[k], OutcomeKind::delivered, {}, peer, has_dsn};
+      RecipientOutcome o{job->recipients[k], OutcomeKind::delivered, {}, peer, has_dsn, tls};
       const auto& f = result.recipients[k] ? result.recipients[k] : result.message;
       if (f) {
         o.kind = f->permanent ? OutcomeKind::permanent : OutcomeKind::transient;

@@ -20,6 +20,8 @@
 #include "delivery/delivery_job.h"
 #include "delivery/dkim_signer.h"
 #include "delivery/dns_resolver.h"
+#include "delivery/mta_sts_resolver.h"
+#include "delivery/tls_policy.h"
 #include "net/background_service.h"
 
 namespace bulwark::delivery {
@@ -32,20 +34,31 @@ class DeliveryService final : public net::BackgroundService, public std::enable_
   void stop() override;
 
  private:
+  // Messages whose TLS demands differ never share a connection: REQUIRETLS (RFC 8689) and "TLS-Required: No"
+  // messages get destinations of their own, so each connection has one TlsRequirement.
+  enum class TlsClass { normal, requiretls, tls_optional };
   struct Destination {
-    std::string key;  // domain, or "[relay]"
+    std::string key;     // target + TLS class suffix; the map key
+    std::string target;  // domain, or "[relay]"
+    TlsClass tls_class = TlsClass::normal;
     std::deque<Job> jobs;
     std::size_t connections = 0;
   };
 
   DeliveryService(Stores stores, ConfigHolder& config, std::unique_ptr<DnsResolver> resolver,
-                  std::unique_ptr<DkimSigner> signer, std::shared_ptr<net::asio::ssl::context> tls);
+                  std::unique_ptr<DkimSigner> signer, std::shared_ptr<net::asio::ssl::context> tls,
+                  std::shared_ptr<net::asio::ssl::context> verifying_tls, std::filesystem::path mta_sts_cache);
+
+  // What this destination's connection demands of TLS (tls_policy.h); looks up MTA-STS for MX delivery.
+  net::awaitable<TlsRequirement> tls_requirement(std::shared_ptr<Destination> dest, std::shared_ptr<const Config> config);
 
   static net::awaitable<void> poll_loop(std::shared_ptr<DeliveryService> self);
   static net::awaitable<void> run_connection(std::shared_ptr<DeliveryService> self, std::shared_ptr<Destination> dest);
   static net::awaitable<void> run_local(std::shared_ptr<DeliveryService> self, Job job);
   net::awaitable<void> complete(const Job& job, const std::vector<RecipientOutcome>& outcomes);
-  net::awaitable<void> fail_destination(const std::shared_ptr<Destination>& dest, const Failure& failure);
+  // `tls`: what the per-recipient state records about TLS (empty when no connection was tried).
+  net::awaitable<void> fail_destination(const std::shared_ptr<Destination>& dest, const Failure& failure,
+                                        const std::string& tls);
 
   void dispatch(Job job);                                  // mutex_ held
   void open_connections(const std::shared_ptr<Destination>& dest);  // mutex_ held
@@ -58,6 +71,7 @@ class DeliveryService final : public net::BackgroundService, public std::enable_
   std::unique_ptr<DnsResolver> resolver_;
   std::unique_ptr<DkimSigner> signer_;
   std::shared_ptr<net::asio::ssl::context> tls_;
+  std::unique_ptr<MtaStsResolver> mta_sts_;
   net::asio::io_context* io_ = nullptr;
   std::optional<net::BlockingExecutor> blocking_;
   std::unique_ptr<net::asio::steady_timer> timer_;

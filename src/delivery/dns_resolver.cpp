@@ -11,6 +11,7 @@ namespace {
 constexpr int kTypeA = 1;
 constexpr int kTypeMx = 15;
 constexpr int kTypeAaaa = 28;
+constexpr int kTypeTxt = 16;
 constexpr int kClassIn = 1;
 constexpr int kRcodeNxdomain = 3;
 
@@ -97,6 +98,25 @@ Result<std::unique_ptr<DnsResolver>> DnsResolver::create(const std::string& serv
 }
 
 DnsResolver::~DnsResolver() { ub_ctx_delete(ctx_); }
+
+Result<std::vector<std::string>> DnsResolver::lookup_txt(const std::string& name) {
+  BULWARK_TRY_ASSIGN(auto result, query(ctx_, name, kTypeTxt));
+  std::vector<std::string> out;
+  if (result->nxdomain) return out;
+  for (int i = 0; result->havedata && result->data[i] != nullptr; ++i) {
+    auto len = static_cast<std::size_t>(result->len[i]);
+    auto* p = reinterpret_cast<const unsigned char*>(result->data[i]);
+    std::string text;
+    for (std::size_t k = 0; k < len;) {  // <length><bytes> character-strings
+      std::size_t n = p[k++];
+      if (k + n > len) break;
+      text.append(reinterpret_cast<const char*>(p + k), n);
+      k += n;
+    }
+    out.push_back(std::move(text));
+  }
+  return out;
+}
 
 Result<std::vector<MxHost>> DnsResolver::lookup_mx(const std::string& domain) {
   BULWARK_TRY_ASSIGN(auto result, query(ctx_, domain, kTypeMx));

@@ -42,6 +42,9 @@ class DnsResolver {
   [[nodiscard]] Result<std::vector<MxHost>> lookup_mx(const std::string& domain);
   // A then AAAA addresses as text; empty when the name has none.
   [[nodiscard]] Result<std::vector<std::string>> lookup_addresses(const std::string& host);
+  // TXT records of `name`, each record's character-strings concatenated (RFC 7208 3.3 style); empty when the
+  // name has none or does not exist (a missing TXT record is not an error for its callers, e.g. MTA-STS).
+  [[nodiscard]] Result<std::vector<std::string>> lookup_txt(const std::string& name);
   // The hosts to try for mail to `domain`, at most `max_hosts`, each with its addresses.
   [[nodiscard]] Result<std::vector<RouteHost>> route(const std::string& domain, std::size_t max_hosts);
 

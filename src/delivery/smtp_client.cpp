@@ -113,7 +113,14 @@ net::awaitable<std::optional<Failure>> SmtpClient::open() {
     co_return f;
   }
   if (auto f = co_await hello()) co_return f;
+  const TlsRequirement& required = settings_.requirement;
+  auto unmet = [&](std::string text) {
+    return local_failure(required.failure_is_permanent(), required.failure_status(),
+                         text + " (" + required.source + ")");
+  };
+  if (required.tls_required && (!extensions_.starttls || !settings_.tls)) co_return unmet(host_ + " offers no STARTTLS");
   if (extensions_.starttls && settings_.tls) {
+    if (required.verify) stream_.expect_peer(settings_.verify_name.empty() ? host_ : settings_.verify_name);
     const std::string starttls = "STARTTLS";
     auto reply = co_await command(starttls, settings_.command_timeout);
     if (!reply) co_return io_failure("STARTTLS to");
@@ -126,11 +133,21 @@ net::awaitable<std::optional<Failure>> SmtpClient::open() {
       if (!status) {
         tls_failed_ = true;
         last_io_error_ = std::string(net::io_error_name(status.error()));
+        if (required.tls_required) co_return unmet("TLS handshake with " + host_ + " failed: " + last_io_error_);
         co_return io_failure("TLS handshake with");
       }
+      if (required.verify) {
+        auto error = stream_.verification_error();
+        tls_verified_ = !error;
+        if (error && required.report_only) tls_warning_ = "certificate of " + host_ + " not verified: " + *error;
+        else if (error) co_return unmet("certificate of " + host_ + " not verified: " + *error);
+      }
       if (auto f = co_await hello()) co_return f;
+    } else if (required.tls_required) {
+      co_return unmet(host_ + " refused STARTTLS: " + reply->summary());
     }
   }
+  if (required.requiretls && !extensions_.requiretls) co_return unmet(host_ + " does not offer REQUIRETLS");
   if (!settings_.auth_user.empty()) {
     if (!stream_.is_tls()) co_return local_failure(false, "4.7.10", "relay " + host_ + " offers no TLS for AUTH");
     if (!extensions_.auth_plain) co_return local_failure(false, "4.7.8", "relay " + host_ + " offers no AUTH PLAIN");
@@ -173,6 +190,7 @@ net::awaitable<TransactionResult> SmtpClient::send(const OutgoingMessage& m) {
   if (extensions_.size) mail += fmt::format(" SIZE={}", size);
   if (m.eight_bit && extensions_.eight_bit_mime) mail += " BODY=8BITMIME";
   if (m.smtputf8) mail += " SMTPUTF8";
+  if (m.require_tls && extensions_.requiretls) mail += " REQUIRETLS";
   if (extensions_.dsn) {
     if (!m.ret.empty()) mail += " RET=" + m.ret;
     if (!m.envid.empty()) mail += " ENVID=" + parse::smtp::encode_xtext(m.envid);

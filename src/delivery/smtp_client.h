@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "delivery/client_stream.h"
+#include "delivery/tls_policy.h"
 #include "parse/smtp/smtp_reply.h"
 
 namespace bulwark::delivery {
@@ -27,6 +28,8 @@ struct ClientSettings {
   std::shared_ptr<net::asio::ssl::context> tls;  // null: never STARTTLS
   std::string auth_user;                         // non-empty: AUTH PLAIN after STARTTLS
   std::string auth_password;
+  TlsRequirement requirement;  // computed before connecting (tls_policy.h); default: opportunistic
+  std::string verify_name;     // the name the certificate must match when requirement.verify (MX host, relay)
 };
 
 // Why a recipient (or a whole transaction) did not go through.
@@ -53,6 +56,7 @@ struct OutgoingMessage {
   std::string ret;
   bool eight_bit = false;
   bool smtputf8 = false;
+  bool require_tls = false;  // RFC 8689: MAIL FROM gets REQUIRETLS (open() made sure the server offers it)
   const std::string* content = nullptr;  // RFC 5322 bytes with CRLF line ends (not dot-stuffed)
 };
 
@@ -77,6 +81,9 @@ class SmtpClient {
   bool is_tls() const { return stream_.is_tls(); }
   std::string tls_description() const { return stream_.tls_description(); }
   bool tls_failed() const { return tls_failed_; }
+  bool tls_verified() const { return tls_verified_; }
+  // Set when the requirement is report-only (MTA-STS testing) and the certificate did not verify.
+  const std::string& tls_warning() const { return tls_warning_; }
   const parse::smtp::Extensions& extensions() const { return extensions_; }
 
  private:
@@ -93,6 +100,8 @@ class SmtpClient {
   parse::smtp::Extensions extensions_;
   std::string last_io_error_;
   bool tls_failed_ = false;
+  bool tls_verified_ = false;
+  std::string tls_warning_;
 };
 
 // The DATA payload: dot-stuffed (RFC 5321 4.5.2), CRLF line ends, ending in CRLF "." CRLF.

@@ -29,6 +29,7 @@ struct QueueRecipient {
   std::string notify;      // RFC 3461 4.1 NOTIFY keywords ("NEVER", "SUCCESS,FAILURE,DELAY"), empty: not given
   std::string orcpt;       // RFC 3461 4.2 ORCPT "addr-type;address" (xtext decoded), empty: not given
   std::string last_error;  // why an earlier attempt failed (e.g. a local mailbox over quota), empty when none
+  std::string last_tls;    // the transport security of the last attempt ("none", "MTA-STS enforce ..."), empty: none yet
 };
 
 struct QueueEnvelope {
@@ -39,6 +40,7 @@ struct QueueEnvelope {
   bool smtputf8 = false;     // RFC 6531: the next hop must offer SMTPUTF8
   bool eight_bit = false;    // BODY=8BITMIME (or 8-bit content under SMTPUTF8)
   bool require_tls = false;  // RFC 8689-style: never hand this message on over a connection without TLS
+  bool tls_optional = false; // RFC 8689 4: "TLS-Required: No": MTA-STS and require_tls_domains are not enforced
   std::string submitted_by;  // the authenticated login, empty for unauthenticated (forwarded) mail
   std::int64_t expires = 0;  // seconds since the epoch after which it bounces; 0: created + [delivery] lifetime
 };
@@ -69,6 +71,7 @@ struct RecipientUpdate {
   int position = 0;
   QueueState state = QueueState::pending;
   std::string last_error;         // the remote reply or local reason; empty keeps the old one
+  std::string last_tls;           // what TLS the attempt used; empty keeps the old one
   std::int64_t next_attempt = 0;  // when still pending
   bool attempted = true;          // false: not tried (e.g. deferred by a limit), attempts unchanged
 };

@@ -74,6 +74,7 @@ struct MailParameters {
   std::optional<Ret> ret;             // RFC 3461 4.3 RET=
   std::optional<std::string> envid;   // RFC 3461 4.4 ENVID=, xtext decoded (at most 100 characters)
   std::optional<std::string> auth;    // RFC 4954 5 AUTH=, xtext decoded ("<>" when the client sent "<>")
+  bool requiretls = false;            // RFC 8689 4.1 REQUIRETLS
 };
 
 struct RcptParameters {

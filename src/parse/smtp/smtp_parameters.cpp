@@ -155,6 +155,11 @@ Result<MailParameters> parse_mail_parameters(std::string_view text, bool allow_u
       out.smtputf8 = true;
       continue;
     }
+    if (iequals(keyword, "REQUIRETLS")) {
+      if (parameter.value) return bad_value(parameter);
+      out.requiretls = true;
+      continue;
+    }
     if (!iequals(keyword, "SIZE") && !iequals(keyword, "BODY") && !iequals(keyword, "RET") &&
         !iequals(keyword, "ENVID") && !iequals(keyword, "AUTH")) {
       return unknown(parameter);

@@ -68,6 +68,7 @@ Extensions parse_extensions(const Reply& reply) {
     std::string keyword = to_upper(line.substr(0, space));
     std::string_view params = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
     if (keyword == "STARTTLS") out.starttls = true;
+    else if (keyword == "REQUIRETLS") out.requiretls = true;
     else if (keyword == "PIPELINING") out.pipelining = true;
     else if (keyword == "8BITMIME") out.eight_bit_mime = true;
     else if (keyword == "SMTPUTF8") out.smtputf8 = true;

@@ -48,6 +48,7 @@ class ReplyReader {
 // The extensions an EHLO reply announced (every line after the first), keyword upper-cased.
 struct Extensions {
   bool starttls = false;
+  bool requiretls = false;  // RFC 8689
   bool pipelining = false;
   bool eight_bit_mime = false;
   bool smtputf8 = false;

@@ -1,7 +1,7 @@
 // RFC 5321 4.1.1.1 EHLO / HELO, and the service extensions a Bulwark server offers (RFC 1869):
 // PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531), ENHANCEDSTATUSCODES
-// (RFC 2034), CHUNKING (RFC 3030), DSN (RFC 3461), STARTTLS (RFC 3207, until TLS is on) and AUTH (RFC 4954,
-// only once TLS is on).
+// (RFC 2034), CHUNKING (RFC 3030), DSN (RFC 3461), STARTTLS (RFC 3207, until TLS is on), REQUIRETLS (RFC 8689,
+// once TLS is on) and AUTH (RFC 4954, only once TLS is on).
 #include "base/log.h"
 #include "protocol/smtp/smtp_session.h"
 
@@ -31,6 +31,7 @@ net::awaitable<void> SmtpSession::on_hello(parse::smtp::Verb verb, parse::smtp::
       "DSN",
   };
   if (!is_tls()) lines.emplace_back("STARTTLS");
+  if (is_tls()) lines.emplace_back("REQUIRETLS");  // RFC 8689 4.1: offered only inside TLS
   if (is_tls() && !principal_) lines.emplace_back("AUTH PLAIN LOGIN");
   lines.emplace_back("HELP");
   std::string out;

@@ -1,4 +1,4 @@
-// RFC 5321 4.1.1.2 MAIL FROM, with SIZE (RFC 1870: a declared size over the limit is refused at once with
+// RFC 5321 4.1.1.2 MAIL FROM, with REQUIRETLS (RFC 8689, kept with the queued message), SIZE (RFC 1870: a declared size over the limit is refused at once with
 // 552 5.3.4), BODY (RFC 6152; BINARYMIME is not offered), SMTPUTF8, RET/ENVID (RFC 3461, kept for the DSN).
 // Submission (RFC 6409) needs TLS and AUTH first; with smtp.enforce_sender an authenticated sender may only use
 // its own addresses (553 5.7.1). The per-IP message rate limit is counted here (451 4.7.1).
@@ -17,6 +17,10 @@ net::awaitable<void> SmtpSession::on_mail(parse::smtp::MailFrom mail) {
   const auto& parameters = mail.parameters;
   if (parameters.body == parse::smtp::Body::binary_mime) {
     { queue({555, "5.5.4", "BODY=BINARYMIME is not supported"}); co_return co_await flush(); }
+  }
+  if (parameters.requiretls && !is_tls()) {
+    // RFC 8689 4.1: REQUIRETLS is only offered (and only valid) inside TLS.
+    { queue({530, "5.7.10", "REQUIRETLS needs a TLS session"}); co_return co_await flush(); }
   }
   if (parameters.size && *parameters.size > config_->limits.max_message_bytes) {
     { queue(replies::message_too_big()); co_return co_await flush(); }

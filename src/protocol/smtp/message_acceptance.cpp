@@ -12,6 +12,7 @@
 
 #include "base/log.h"
 #include "net/blocking.h"
+#include "parse/smtp/tls_required.h"
 #include "protocol/smtp/message_delivery.h"
 #include "protocol/smtp/received_header.h"
 #include "protocol/smtp/sender_check.h"
@@ -86,6 +87,9 @@ net::awaitable<void> SmtpSession::accept_message(std::string body, parse::smtp::
   job.remote.envid = parameters.envid.value_or("");
   if (parameters.ret) job.remote.ret = *parameters.ret == parse::smtp::Ret::full ? "FULL" : "HDRS";
   job.remote.smtputf8 = parameters.smtputf8;
+  job.remote.require_tls = parameters.requiretls;
+  // RFC 8689 4: with REQUIRETLS the TLS-Required header field is ignored.
+  job.remote.tls_optional = !parameters.requiretls && parse::smtp::has_tls_required_no(body);
   job.remote.eight_bit = report.eight_bit;
   job.remote.submitted_by = principal_ ? principal_->address() : std::string();
   body.clear();

@@ -36,11 +36,13 @@ constexpr std::string_view kAddedColumns[] = {
     "ALTER TABLE queue_message ADD COLUMN require_tls INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE queue_message ADD COLUMN expires INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE queue_recipient ADD COLUMN next_attempt INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE queue_message ADD COLUMN tls_optional INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE queue_recipient ADD COLUMN last_tls TEXT NOT NULL DEFAULT ''",
 };
 
 constexpr std::string_view kMessageColumns =
     "SELECT id, blob_id, size, sender, envid, ret, smtputf8, eight_bit, submitted_by, created, next_attempt, "
-    "require_tls, expires FROM queue_message ";
+    "require_tls, expires, tls_optional FROM queue_message ";
 
 std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -109,7 +111,7 @@ Result<QueueId> SqliteQueueStore::enqueue(const BlobRef& blob, const QueueEnvelo
   auto now = now_seconds();
   BULWARK_TRY_ASSIGN(auto insert, db_.prepare(
       "INSERT INTO queue_message(blob_id, size, sender, envid, ret, smtputf8, eight_bit, submitted_by, created, "
-      "next_attempt, require_tls, expires) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      "next_attempt, require_tls, expires, tls_optional) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   insert.bind(1, blob.id())
       .bind(2, static_cast<std::int64_t>(blob.size()))
       .bind(3, envelope.sender)
@@ -121,7 +123,8 @@ Result<QueueId> SqliteQueueStore::enqueue(const BlobRef& blob, const QueueEnvelo
       .bind(9, now)
       .bind(10, now)
       .bind(11, std::int64_t{envelope.require_tls ? 1 : 0})
-      .bind(12, envelope.expires);
+      .bind(12, envelope.expires)
+      .bind(13, std::int64_t{envelope.tls_optional ? 1 : 0});
   BULWARK_TRY(insert.run());
   QueueId id = db_.last_insert_rowid();
   std::int64_t position = 0;
@@ -160,6 +163,7 @@ Result<std::vector<QueuedMessage>> SqliteQueueStore::select_messages(std::string
     m.next_attempt = messages.column_int(10);
     m.envelope.require_tls = messages.column_int(11) != 0;
     m.envelope.expires = messages.column_int(12);
+    m.envelope.tls_optional = messages.column_int(13) != 0;
     out.push_back(std::move(m));
   }
   for (auto& m : out) BULWARK_TRY(load_recipients(m));
@@ -168,7 +172,7 @@ Result<std::vector<QueuedMessage>> SqliteQueueStore::select_messages(std::string
 
 Status SqliteQueueStore::load_recipients(QueuedMessage& m) {
   BULWARK_TRY_ASSIGN(auto rcpts, db_.prepare(
-      "SELECT address, notify, orcpt, last_error, state, attempts, next_attempt, position FROM queue_recipient "
+      "SELECT address, notify, orcpt, last_error, state, attempts, next_attempt, position, last_tls FROM queue_recipient "
       "WHERE message_id = ? ORDER BY position"));
   rcpts.bind(1, m.id);
   for (;;) {
@@ -183,6 +187,7 @@ Status SqliteQueueStore::load_recipients(QueuedMessage& m) {
     r.attempts = static_cast<unsigned>(rcpts.column_int(5));
     r.next_attempt = rcpts.column_int(6);
     r.position = static_cast<int>(rcpts.column_int(7));
+    r.recipient.last_tls = rcpts.column_text(8);
     m.recipients.push_back(std::move(r));
   }
   return ok();
@@ -216,14 +221,17 @@ Status SqliteQueueStore::record(QueueId id, const std::vector<RecipientUpdate>& 
   for (const auto& u : updates) {
     BULWARK_TRY_ASSIGN(auto update, db_.prepare(
         "UPDATE queue_recipient SET state = ?, attempts = attempts + ?, next_attempt = ?, "
-        "last_error = CASE WHEN ? = '' THEN last_error ELSE ? END WHERE message_id = ? AND position = ?"));
+        "last_error = CASE WHEN ? = '' THEN last_error ELSE ? END, "
+        "last_tls = CASE WHEN ? = '' THEN last_tls ELSE ? END WHERE message_id = ? AND position = ?"));
     update.bind(1, state_value(u.state))
         .bind(2, std::int64_t{u.attempted ? 1 : 0})
         .bind(3, u.next_attempt)
         .bind(4, u.last_error)
         .bind(5, u.last_error)
-        .bind(6, id)
-        .bind(7, std::int64_t{u.position});
+        .bind(6, u.last_tls)
+        .bind(7, u.last_tls)
+        .bind(8, id)
+        .bind(9, std::int64_t{u.position});
     BULWARK_TRY(update.run());
   }
   BULWARK_TRY(refresh_message(db_, id));

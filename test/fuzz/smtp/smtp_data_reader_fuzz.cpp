@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "parse/smtp/data_reader.h"
+#include "parse/smtp/tls_required.h"
 
 namespace {
 
@@ -108,6 +109,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view input(reinterpret_cast<const char*>(data) + 2, size - 2);
 
   const Decoded whole = decode(input, policy, 0);
+  // The RFC 8689 header scan runs on the decoded message; a "yes" must be backed by the field's name.
+  if (has_tls_required_no(whole.output)) check(whole.output.size() >= 16);
   check_same(decode(input, policy, seed), whole);
   check(whole.output.size() <= policy.max_message_octets);
   check(whole.report.size >= whole.output.size());

@@ -86,6 +86,38 @@ relay_password = "pw"
   }
 }
 
+TEST(ConfigLoader, DeliveryTlsPolicy) {
+  auto defaults = load_config_text("").value().delivery;
+  EXPECT_TRUE(defaults.mta_sts);
+  EXPECT_TRUE(defaults.relay_tls_verify);
+  EXPECT_FALSE(defaults.mta_sts_allow_private_addresses);
+  EXPECT_EQ(defaults.mta_sts_port, 443);
+  EXPECT_EQ(defaults.mta_sts_fetch_timeout, std::chrono::seconds(20));
+  EXPECT_EQ(defaults.mta_sts_max_policy_bytes, 64u * 1024);
+  EXPECT_EQ(defaults.tls_ca_file, "");
+  auto config = load_config_text(R"(
+[delivery]
+tls_ca_file = "/etc/ssl/test-ca.pem"
+relay_tls_verify = false
+mta_sts = false
+mta_sts_port = 8443
+mta_sts_allow_private_addresses = true
+mta_sts_fetch_timeout = "5s"
+mta_sts_max_policy_size = "4K"
+)").value().delivery;
+  EXPECT_EQ(config.tls_ca_file, "/etc/ssl/test-ca.pem");
+  EXPECT_FALSE(config.relay_tls_verify);
+  EXPECT_FALSE(config.mta_sts);
+  EXPECT_EQ(config.mta_sts_port, 8443);
+  EXPECT_TRUE(config.mta_sts_allow_private_addresses);
+  EXPECT_EQ(config.mta_sts_fetch_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(config.mta_sts_max_policy_bytes, 4u * 1024);
+  for (const char* bad : {"[delivery]\nmta_sts_port = 0", "[delivery]\nmta_sts = \"yes\"",
+                          "[delivery]\nmta_sts_fetch_timeout = \"soon\""}) {
+    EXPECT_FALSE(load_config_text(bad)) << bad;
+  }
+}
+
 TEST(ConfigLoader, HttpAndDavLimits) {
   auto defaults = load_config_text("").value();
   EXPECT_EQ(defaults.http.max_header_bytes, 16u * 1024);

@@ -27,7 +27,7 @@ class QueueStoreTest : public ::testing::Test {
     e.sender = "alice@example.org";
     e.envid = "E1";
     e.require_tls = true;
-    for (auto& r : rcpts) e.recipients.push_back(QueueRecipient{r, "FAILURE", "", ""});
+    for (auto& r : rcpts) e.recipients.push_back(QueueRecipient{r, "FAILURE", "", "", ""});
     return queue_->enqueue(blob, e).value();
   }
 

@@ -157,6 +157,7 @@ INSTANTIATE_TEST_SUITE_P(Rfc5321, RejectedLine, ::testing::Values(
     RejectRow{"MAIL FROM:<> BODY=7BIT BODY=8BITMIME", Errc::invalid_syntax},
     RejectRow{"MAIL FROM:<> SMTPUTF8=yes", Errc::invalid_syntax},
     RejectRow{"MAIL FROM:<> SMTPUTF8 SMTPUTF8", Errc::invalid_syntax},
+    RejectRow{"MAIL FROM:<> REQUIRETLS=yes", Errc::invalid_syntax},
     RejectRow{"MAIL FROM:<> RET=NONE", Errc::invalid_syntax},
     RejectRow{"MAIL FROM:<> RET=FULL RET=HDRS", Errc::invalid_syntax},
     RejectRow{"MAIL FROM:<> ENVID=a+2", Errc::invalid_syntax},
@@ -301,7 +302,7 @@ struct MailRow {
 
 MailParameters mail(std::optional<std::uint64_t> size, std::optional<Body> body, bool smtputf8,
                     std::optional<Ret> ret, std::optional<std::string> envid, std::optional<std::string> auth) {
-  return MailParameters{size, body, smtputf8, ret, std::move(envid), std::move(auth)};
+  return MailParameters{size, body, smtputf8, ret, std::move(envid), std::move(auth), false};
 }
 
 class MailFromTable : public ::testing::TestWithParam<MailRow> {};
@@ -324,6 +325,18 @@ TEST_P(MailFromTable, Parses) {
   EXPECT_EQ(from.parameters.ret, row.expected.ret);
   EXPECT_EQ(from.parameters.envid, row.expected.envid);
   EXPECT_EQ(from.parameters.auth, row.expected.auth);
+  EXPECT_EQ(from.parameters.requiretls, row.expected.requiretls);
+}
+
+TEST(MailFrom, RequireTls) {  // RFC 8689 4.1: a keyword without value
+  for (const char* line : {"MAIL FROM:<a@example.org> REQUIRETLS", "MAIL FROM:<> requiretls SIZE=10"}) {
+    auto command = parse_command(line);
+    ASSERT_TRUE(command) << line;
+    EXPECT_TRUE(std::get<MailFrom>(command->argument).parameters.requiretls) << line;
+  }
+  auto plain = parse_command("MAIL FROM:<a@example.org> SIZE=10");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(std::get<MailFrom>(plain->argument).parameters.requiretls);
 }
 
 INSTANTIATE_TEST_SUITE_P(Rfc5321, MailFromTable, ::testing::Values(
