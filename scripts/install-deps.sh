@@ -15,6 +15,8 @@ PACKAGES=(
   python3 python3-pytest swaks curl openssl sqlite3 passwd isync
   # outbound delivery tests: a DNS server, receiving MTAs, an independent DKIM verifier (ed25519 needs nacl)
   python3-dnslib python3-aiosmtpd python3-dkim python3-nacl
+  # DANE tests: a DNSSEC-signed zone (dnspython signs, cryptography makes keys and certificates); root trust anchor
+  python3-dnspython python3-cryptography dns-root-data
   # CalDAV / CardDAV clients for the integration tests; radicale for bench/dav
   python3-caldav vdirsyncer khal radicale
 )

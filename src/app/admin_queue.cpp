@@ -75,6 +75,7 @@ int show(store::QueueStore& queue, store::QueueId id) {
     if (r.state == store::QueueState::pending) std::printf("\tnext=%s", utc(r.next_attempt).c_str());
     if (!r.recipient.notify.empty()) std::printf("\tnotify=%s", r.recipient.notify.c_str());
     if (!r.recipient.last_error.empty()) std::printf("\tlast_error=%s", r.recipient.last_error.c_str());
+    if (!r.tls_detail.empty()) std::printf("\ttls_detail=%s", r.tls_detail.c_str());
     std::printf("\n");
   }
   return 0;

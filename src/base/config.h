@@ -94,6 +94,8 @@ struct DeliveryConfig {
   std::string relay_user;                           // AUTH PLAIN at the relay (only after STARTTLS)
   std::string relay_password;
   std::string dkim_dir;                             // DKIM keys; empty: data_dir/dkim
+  bool dnssec = true;                               // validate DNS answers (and so enforce DANE, RFC 7672)
+  std::string dnssec_trust_anchor_file;             // DS/DNSKEY zone-file lines; empty: /usr/share/dns/root.key
 };
 
 // The HTTP front-end (listeners `http` and `https`) that serves CalDAV and CardDAV.

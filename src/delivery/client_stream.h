@@ -4,6 +4,7 @@
 // separate so the delivery worker adds no code to every accepted connection's path.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +30,12 @@ class ClientStream {
   net::awaitable<net::IoStatus> start_tls(std::shared_ptr<net::asio::ssl::context> context, std::string server_name,
                                           Clock::time_point deadline);
 
+  // Runs on the new SSL object before the next start_tls handshake (e.g. DANE, delivery/dane.h); returning
+  // false aborts the handshake with IoError::failed.
+  void set_tls_setup(std::function<bool(SSL*)> setup) { tls_setup_ = std::move(setup); }
+  // The TLS session after start_tls (also after a failed handshake, for its verify result); null before.
+  SSL* tls_handle() const { return tls_ ? tls_->native_handle() : nullptr; }
+
   bool is_tls() const { return tls_ != nullptr; }
   std::string tls_description() const;  // "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"
   void close();
@@ -41,6 +48,7 @@ class ClientStream {
   std::unique_ptr<net::asio::ssl::stream<net::tcp::socket&>> tls_;
   net::asio::steady_timer timer_;
   std::string buffer_;
+  std::function<bool(SSL*)> tls_setup_;
 };
 
 }  // namespace bulwark::delivery

@@ -15,6 +15,7 @@ namespace asio = net::asio;
 
 constexpr const char* kRelayKey = "[relay]";
 constexpr std::size_t kMaxMxHosts = 5;
+constexpr const char* kDebianRootKey = "/usr/share/dns/root.key";
 
 std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -38,11 +39,46 @@ bool requires_tls(const Config& c, const std::string& domain) {
 // Where a destination's mail goes: MX hosts (or the domain itself), or the relay. Blocking.
 Result<std::vector<RouteHost>> resolve_route(DnsResolver& resolver, const DeliveryConfig& c, const std::string& key) {
   if (key != kRelayKey) return resolver.route(key, kMaxMxHosts);
+  // The relay is our own choice of next hop, not found through MX: DANE (RFC 7672) does not apply to it.
   BULWARK_TRY_ASSIGN(auto hp, split_host_port(c.relay_host));
   if (is_ip_literal(hp.first)) return std::vector<RouteHost>{RouteHost{hp.first, {hp.first}}};
   BULWARK_TRY_ASSIGN(auto addresses, resolver.lookup_addresses(hp.first));
   if (addresses.empty()) return fail(Errc::temporary_failure, "relay " + hp.first + " has no address");
   return std::vector<RouteHost>{RouteHost{hp.first, std::move(addresses)}};
+}
+
+// RFC 7672 2.2: each host's DANE policy, looked up (TLSA) only for hosts whose MX and address answers were
+// DNSSEC-secure. Blocking; one entry per host of `route`.
+std::vector<DanePolicy> dane_policies(DnsResolver& resolver, const std::vector<RouteHost>& route,
+                                      const std::string& key, std::uint16_t port) {
+  std::vector<DanePolicy> out;
+  for (const auto& host : route) {
+    if (key == kRelayKey || !host.secure) {
+      out.push_back(dane_policy(host, key, nullptr));
+      continue;
+    }
+    auto tlsa = resolver.lookup_tlsa(host.name, port);
+    out.push_back(dane_policy(host, key, &tlsa));
+    const auto& p = out.back();
+    spdlog::debug("delivery: DANE for {}: {}", host.name,
+                  p.level == DaneLevel::verify ? fmt::format("{} usable TLSA record(s)", p.records.size())
+                  : p.level == DaneLevel::encrypt ? std::string("TLSA records, none usable: TLS without authentication")
+                  : p.level == DaneLevel::unavailable ? p.error
+                  : tlsa->secure ? std::string("no TLSA records (secure denial)") : std::string("TLSA answer insecure"));
+  }
+  return out;
+}
+
+// The trust anchor DNSSEC validation starts from: the configured file, else Debian's (dns-root-data).
+DnssecSettings dnssec_settings(const DeliveryConfig& c) {
+  DnssecSettings s;
+  s.enabled = c.dnssec;
+  s.trust_anchor_file = c.dnssec_trust_anchor_file;
+  if (s.enabled && s.trust_anchor_file.empty()) {
+    std::error_code ec;
+    if (std::filesystem::exists(kDebianRootKey, ec)) s.trust_anchor_file = kDebianRootKey;
+  }
+  return s;
 }
 
 net::awaitable<std::optional<net::tcp::socket>> connect_to(std::string address, std::uint16_t port,
@@ -67,7 +103,13 @@ net::awaitable<std::optional<net::tcp::socket>> connect_to(std::string address, 
 
 Result<std::shared_ptr<DeliveryService>> DeliveryService::create(Stores stores, ConfigHolder& config,
                                                                  const Config& initial) {
-  BULWARK_TRY_ASSIGN(auto resolver, DnsResolver::create(initial.delivery.resolver));
+  auto dnssec = dnssec_settings(initial.delivery);
+  BULWARK_TRY_ASSIGN(auto resolver, DnsResolver::create(initial.delivery.resolver, dnssec));
+  if (resolver->validates()) {
+    spdlog::info("delivery: DNSSEC validation with trust anchor {}; DANE (RFC 7672) enforced", dnssec.trust_anchor_file);
+  } else {
+    spdlog::info("delivery: no DNSSEC validation ({}); DANE is not used", dnssec.enabled ? "no trust anchor file" : "delivery.dnssec = false");
+  }
   auto dkim_dir = initial.delivery.dkim_dir.empty() ? initial.data_dir / "dkim"
                                                     : std::filesystem::path(initial.delivery.dkim_dir);
   auto signer = std::make_unique<DkimSigner>(dkim_dir);
@@ -77,6 +119,8 @@ Result<std::shared_ptr<DeliveryService>> DeliveryService::create(Stores stores, 
   tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_compression);
   tls->set_verify_mode(asio::ssl::verify_none);
+  // DANE (RFC 7672) verifies per connection (delivery/dane.h); the context only has to allow it.
+  if (!enable_dane(tls->native_handle())) return fail(Errc::internal, "OpenSSL: cannot enable DANE");
   return std::shared_ptr<DeliveryService>(
       new DeliveryService(stores, config, std::move(resolver), std::move(signer), std::move(tls)));
 }
@@ -203,14 +247,15 @@ net::awaitable<void> DeliveryService::run_local(std::shared_ptr<DeliveryService>
   co_await self->complete(job, outcomes);
 }
 
-net::awaitable<void> DeliveryService::fail_destination(const std::shared_ptr<Destination>& dest, const Failure& failure) {
+net::awaitable<void> DeliveryService::fail_destination(const std::shared_ptr<Destination>& dest, const Failure& failure,
+                                                       const std::string& tls_detail) {
   for (;;) {
     auto job = next_job(dest);
     if (!job) break;
     std::vector<RecipientOutcome> outcomes;
     for (auto i : job->recipients) outcomes.push_back(RecipientOutcome{i, failure.permanent ? OutcomeKind::permanent
                                                                                             : OutcomeKind::transient,
-                                                                       failure, std::string(), true});
+                                                                       failure, std::string(), true, tls_detail});
     co_await complete(*job, outcomes);
   }
 }
@@ -221,18 +266,24 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
   const auto& dc = config->delivery;
   auto resolver = self->resolver_.get();
   std::string key = dest->key;
-  auto route_call = [resolver, dc, key] { return resolve_route(*resolver, dc, key); };
-  auto route = co_await net::run_blocking(*self->blocking_, std::move(route_call));
+  std::uint16_t port = dc.port;
+  if (key == kRelayKey) port = split_host_port(dc.relay_host)->second;
+  auto route_call = [resolver, dc, key, port]() -> Result<std::pair<std::vector<RouteHost>, std::vector<DanePolicy>>> {
+    BULWARK_TRY_ASSIGN(auto hosts, resolve_route(*resolver, dc, key));
+    auto dane = dane_policies(*resolver, hosts, key, port);
+    return std::pair{std::move(hosts), std::move(dane)};
+  };
+  auto routed = co_await net::run_blocking(*self->blocking_, std::move(route_call));
+  auto route = routed ? Result<std::vector<RouteHost>>(routed->first) : tl::unexpected(routed.error());
   if (!route) {
     bool permanent = route.error().code == Errc::not_found || route.error().code == Errc::permission_denied;
     std::string status = route.error().code == Errc::permission_denied ? "5.1.10" : permanent ? "5.1.2" : "4.4.3";
     Failure failure = local_failure(permanent, status, route.error().detail);
-    co_await self->fail_destination(dest, failure);
+    const std::string no_detail;
+    co_await self->fail_destination(dest, failure, no_detail);
     self->connection_closed(dest);
     co_return;
   }
-  std::uint16_t port = dc.port;
-  if (key == kRelayKey) port = split_host_port(dc.relay_host)->second;
 
   ClientSettings settings;
   settings.helo_name = dc.helo_name.empty() ? config->hostname : dc.helo_name;
@@ -246,9 +297,20 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
   std::unique_ptr<SmtpClient> client;
   std::string peer;
   Failure last = local_failure(false, "4.4.1", "no MX host of " + key + " answered");
-  for (const auto& host : *route) {
+  std::string last_tls;  // the tls_detail of the last failed attempt
+  for (std::size_t h = 0; h < route->size(); ++h) {
+    const auto& host = (*route)[h];
+    settings.dane = routed->second[h];
+    if (settings.dane.level == DaneLevel::unavailable) {
+      last = local_failure(false, "4.7.5", settings.dane.error);
+      last_tls = settings.dane.error;
+      spdlog::info("delivery: {}: skipping {}: {}", key, host.name, settings.dane.error);
+      continue;
+    }
     for (const auto& address : host.addresses) {
       for (bool use_tls : {true, false}) {
+        // RFC 7672 2.2: a host with TLSA records never gets the mail in clear.
+        if (!use_tls && settings.dane.requires_tls()) break;
         settings.tls = use_tls ? self->tls_ : nullptr;
         auto socket = co_await connect_to(address, port, dc.connect_timeout);
         if (!socket) {
@@ -263,6 +325,7 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
           break;
         }
         last = *failure;
+        last_tls = candidate->tls_detail();
         // Opportunistic TLS: a server whose TLS does not work gets the mail in clear (RFC 7435), unless a
         // policy requires TLS; that is checked per message below.
         if (!candidate->tls_failed()) break;
@@ -273,12 +336,14 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
   }
   if (!client) {
     spdlog::info("delivery: {}: {}", key, last.diagnostic);
-    co_await self->fail_destination(dest, last);
+    co_await self->fail_destination(dest, last, last_tls);
     self->connection_closed(dest);
     co_return;
   }
   const std::string tls = client->is_tls() ? client->tls_description() : std::string("none");
-  spdlog::info("delivery: connected to {} for {} tls={}", peer, key, tls);
+  const std::string tls_detail = client->tls_detail();
+  const std::string dane = settings.dane.level == DaneLevel::none ? std::string() : " (" + tls_detail + ")";
+  spdlog::info("delivery: connected to {} for {} tls={}{}", peer, key, tls, dane);
 
   std::size_t sent = 0;
   while (!self->stopping_ && sent < dc.max_messages_per_connection) {
@@ -288,7 +353,7 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
     const auto& m = *job->message;
     std::vector<RecipientOutcome> outcomes;
     auto all = [&](OutcomeKind kind, const Failure& f) {
-      for (auto i : job->recipients) outcomes.push_back(RecipientOutcome{i, kind, f, peer, true});
+      for (auto i : job->recipients) outcomes.push_back(RecipientOutcome{i, kind, f, peer, true, tls_detail});
     };
     if (!client->is_tls() && (m.envelope.require_tls || requires_tls(*config, job->domain))) {
       // RFC 8689 5: a REQUIRETLS message that cannot go out encrypted bounces; a domain policy only defers.
@@ -322,7 +387,7 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
     auto result = co_await client->send(out);
     const bool has_dsn = client->extensions().dsn;
     for (std::size_t k = 0; k < job->recipients.size(); ++k) {
-      RecipientOutcome o{job->recipients[k], OutcomeKind::delivered, {}, peer, has_dsn};
+      RecipientOutcome o{job->recipients[k], OutcomeKind::delivered, {}, peer, has_dsn, tls_detail};
       const auto& f = result.recipients[k] ? result.recipients[k] : result.message;
       if (f) {
         o.kind = f->permanent ? OutcomeKind::permanent : OutcomeKind::transient;
@@ -330,7 +395,7 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
       }
       outcomes.push_back(std::move(o));
     }
-    spdlog::info("delivery: queue={} relay={} tls={} size={}", m.id, peer, tls, content->size());
+    spdlog::info("delivery: queue={} relay={} tls={} size={}{}", m.id, peer, tls, content->size(), dane);
     co_await self->complete(*job, outcomes);
     if (!result.connection_usable) break;
   }

@@ -45,7 +45,8 @@ class DeliveryService final : public net::BackgroundService, public std::enable_
   static net::awaitable<void> run_connection(std::shared_ptr<DeliveryService> self, std::shared_ptr<Destination> dest);
   static net::awaitable<void> run_local(std::shared_ptr<DeliveryService> self, Job job);
   net::awaitable<void> complete(const Job& job, const std::vector<RecipientOutcome>& outcomes);
-  net::awaitable<void> fail_destination(const std::shared_ptr<Destination>& dest, const Failure& failure);
+  net::awaitable<void> fail_destination(const std::shared_ptr<Destination>& dest, const Failure& failure,
+                                        const std::string& tls_detail);
 
   void dispatch(Job job);                                  // mutex_ held
   void open_connections(const std::shared_ptr<Destination>& dest);  // mutex_ held

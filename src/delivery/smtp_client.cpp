@@ -58,6 +58,17 @@ Failure SmtpClient::io_failure(std::string_view what) const {
   return local_failure(false, "4.4.2", fmt::format("{} {}: {}", what, host_, last_io_error_));
 }
 
+Failure SmtpClient::dane_failure(std::string status, std::string text) {
+  dane_status_ = "DANE failed: " + text;
+  return local_failure(false, std::move(status), "DANE: " + text);
+}
+
+std::string SmtpClient::tls_detail() const {
+  std::string out = stream_.is_tls() && !tls_failed_ ? stream_.tls_description() : std::string("no TLS");
+  if (!dane_status_.empty()) out += "; " + dane_status_;
+  return out;
+}
+
 net::awaitable<std::optional<Reply>> SmtpClient::read_reply(std::chrono::seconds timeout) {
   auto deadline = ClientStream::Clock::now() + timeout;
   for (;;) {
@@ -113,20 +124,50 @@ net::awaitable<std::optional<Failure>> SmtpClient::open() {
     co_return f;
   }
   if (auto f = co_await hello()) co_return f;
+  // RFC 7672 2.2: with a secure TLSA RRset TLS is mandatory; never fall back to clear text.
+  const bool tls_mandatory = settings_.dane.requires_tls();
+  if (tls_mandatory && !(extensions_.starttls && settings_.tls)) {
+    co_return dane_failure("4.7.10", host_ + " has TLSA records but offers no STARTTLS");
+  }
   if (extensions_.starttls && settings_.tls) {
     const std::string starttls = "STARTTLS";
     auto reply = co_await command(starttls, settings_.command_timeout);
     if (!reply) co_return io_failure("STARTTLS to");
+    if (reply->code != 220 && tls_mandatory) {
+      co_return dane_failure("4.7.10", host_ + " has TLSA records but refused STARTTLS: " + reply->summary());
+    }
     if (reply->code == 220) {
       auto context = settings_.tls;
       std::string server_name = host_;
       const auto deadline = ClientStream::Clock::now() + settings_.command_timeout;
+      std::string dane_error;
+      if (settings_.dane.level == DaneLevel::verify) {
+        stream_.set_tls_setup([this, &dane_error](SSL* ssl) { return apply_dane(ssl, settings_.dane, dane_error); });
+      }
       // Nothing the server sent before the handshake counts (RFC 3207 4.2): start_tls drops the buffer.
       auto status = co_await stream_.start_tls(std::move(context), std::move(server_name), deadline);
+      stream_.set_tls_setup(nullptr);
       if (!status) {
         tls_failed_ = true;
         last_io_error_ = std::string(net::io_error_name(status.error()));
+        if (!dane_error.empty()) co_return dane_failure("4.7.5", dane_error);
+        if (settings_.dane.level == DaneLevel::verify) {
+          std::string why = stream_.tls_handle() ? dane_verify_error(stream_.tls_handle()) : std::string();
+          if (!why.empty()) {
+            co_return dane_failure("4.7.5", "the certificate of " + host_ + " does not match its TLSA records (" +
+                                                why + ")");
+          }
+        }
+        if (tls_mandatory) co_return dane_failure("4.7.5", "TLS handshake with " + host_ + " failed: " + last_io_error_);
         co_return io_failure("TLS handshake with");
+      }
+      if (settings_.dane.level == DaneLevel::verify) {
+        std::string match = dane_match(stream_.tls_handle());
+        // With SSL_VERIFY_PEER a finished handshake has matched; an empty match would mean it did not.
+        if (match.empty()) co_return dane_failure("4.7.5", "the certificate of " + host_ + " was not authenticated");
+        dane_status_ = "DANE " + match;
+      } else if (settings_.dane.level == DaneLevel::encrypt) {
+        dane_status_ = "DANE: no usable TLSA record, TLS without authentication";
       }
       if (auto f = co_await hello()) co_return f;
     }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "delivery/client_stream.h"
+#include "delivery/dane.h"
 #include "parse/smtp/smtp_reply.h"
 
 namespace bulwark::delivery {
@@ -27,6 +28,7 @@ struct ClientSettings {
   std::shared_ptr<net::asio::ssl::context> tls;  // null: never STARTTLS
   std::string auth_user;                         // non-empty: AUTH PLAIN after STARTTLS
   std::string auth_password;
+  DanePolicy dane;  // RFC 7672: TLS mandatory (encrypt, verify) and the certificate checked against TLSA (verify)
 };
 
 // Why a recipient (or a whole transaction) did not go through.
@@ -67,7 +69,8 @@ class SmtpClient {
   SmtpClient(net::tcp::socket socket, ClientSettings settings, std::string host);
 
   // Greeting, EHLO, STARTTLS when offered (and a TLS context was given), AUTH when configured.
-  // A failure is transient unless the server answered 5xx to EHLO and HELO.
+  // A failure is transient unless the server answered 5xx to EHLO and HELO. When settings.dane requires TLS,
+  // no STARTTLS, a refused STARTTLS or a failed handshake / DANE verification is a failure (4.7.x).
   net::awaitable<std::optional<Failure>> open();
   net::awaitable<TransactionResult> send(const OutgoingMessage& message);
   // RSET after a transaction that left the server mid-way (all recipients refused).
@@ -77,6 +80,9 @@ class SmtpClient {
   bool is_tls() const { return stream_.is_tls(); }
   std::string tls_description() const { return stream_.tls_description(); }
   bool tls_failed() const { return tls_failed_; }
+  // What protected this connection, for logs and the queue: the TLS description plus the DANE outcome
+  // ("TLSv1.3 with cipher ...; DANE-EE(3) SPKI(1) SHA2-256(1) ... matched at depth 0"), or why DANE failed.
+  std::string tls_detail() const;
   const parse::smtp::Extensions& extensions() const { return extensions_; }
 
  private:
@@ -85,6 +91,7 @@ class SmtpClient {
   net::awaitable<std::optional<parse::smtp::Reply>> command(const std::string& line, std::chrono::seconds timeout);
   net::awaitable<std::optional<Failure>> hello();
   Failure io_failure(std::string_view what) const;
+  Failure dane_failure(std::string status, std::string text);
 
   ClientStream stream_;
   parse::smtp::ReplyReader replies_;
@@ -93,6 +100,7 @@ class SmtpClient {
   parse::smtp::Extensions extensions_;
   std::string last_io_error_;
   bool tls_failed_ = false;
+  std::string dane_status_;  // the DANE outcome of this connection, empty when DANE did not apply
 };
 
 // The DATA payload: dot-stuffed (RFC 5321 4.5.2), CRLF line ends, ending in CRLF "." CRLF.

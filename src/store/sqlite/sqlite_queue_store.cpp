@@ -36,6 +36,7 @@ constexpr std::string_view kAddedColumns[] = {
     "ALTER TABLE queue_message ADD COLUMN require_tls INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE queue_message ADD COLUMN expires INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE queue_recipient ADD COLUMN next_attempt INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE queue_recipient ADD COLUMN tls_detail TEXT NOT NULL DEFAULT ''",
 };
 
 constexpr std::string_view kMessageColumns =
@@ -168,7 +169,7 @@ Result<std::vector<QueuedMessage>> SqliteQueueStore::select_messages(std::string
 
 Status SqliteQueueStore::load_recipients(QueuedMessage& m) {
   BULWARK_TRY_ASSIGN(auto rcpts, db_.prepare(
-      "SELECT address, notify, orcpt, last_error, state, attempts, next_attempt, position FROM queue_recipient "
+      "SELECT address, notify, orcpt, last_error, state, attempts, next_attempt, position, tls_detail FROM queue_recipient "
       "WHERE message_id = ? ORDER BY position"));
   rcpts.bind(1, m.id);
   for (;;) {
@@ -183,6 +184,7 @@ Status SqliteQueueStore::load_recipients(QueuedMessage& m) {
     r.attempts = static_cast<unsigned>(rcpts.column_int(5));
     r.next_attempt = rcpts.column_int(6);
     r.position = static_cast<int>(rcpts.column_int(7));
+    r.tls_detail = rcpts.column_text(8);
     m.recipients.push_back(std::move(r));
   }
   return ok();
@@ -216,14 +218,17 @@ Status SqliteQueueStore::record(QueueId id, const std::vector<RecipientUpdate>& 
   for (const auto& u : updates) {
     BULWARK_TRY_ASSIGN(auto update, db_.prepare(
         "UPDATE queue_recipient SET state = ?, attempts = attempts + ?, next_attempt = ?, "
-        "last_error = CASE WHEN ? = '' THEN last_error ELSE ? END WHERE message_id = ? AND position = ?"));
+        "last_error = CASE WHEN ? = '' THEN last_error ELSE ? END, "
+        "tls_detail = CASE WHEN ? = '' THEN tls_detail ELSE ? END WHERE message_id = ? AND position = ?"));
     update.bind(1, state_value(u.state))
         .bind(2, std::int64_t{u.attempted ? 1 : 0})
         .bind(3, u.next_attempt)
         .bind(4, u.last_error)
         .bind(5, u.last_error)
-        .bind(6, id)
-        .bind(7, std::int64_t{u.position});
+        .bind(6, u.tls_detail)
+        .bind(7, u.tls_detail)
+        .bind(8, id)
+        .bind(9, std::int64_t{u.position});
     BULWARK_TRY(update.run());
   }
   BULWARK_TRY(refresh_message(db_, id));
