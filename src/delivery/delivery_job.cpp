@@ -65,7 +65,7 @@ Result<std::string> prepare_content(Stores stores, DkimSigner* signer, const sto
 std::vector<RecipientOutcome> deliver_local(Stores stores, const Job& job, std::int64_t now) {
   std::vector<RecipientOutcome> out;
   auto fail_all = [&](Failure f) {
-    for (auto i : job.recipients) out.push_back(RecipientOutcome{i, OutcomeKind::transient, f, {}, true, {}});
+    for (auto i : job.recipients) out.push_back(RecipientOutcome{i, OutcomeKind::transient, f, {}, true});
     return out;
   };
   auto content = stores.queue.read_content(*job.message);
@@ -77,7 +77,7 @@ std::vector<RecipientOutcome> deliver_local(Stores stores, const Job& job, std::
   message.internal_date = now;
   for (auto i : job.recipients) {
     const auto& address = job.message->recipients[i].recipient.address;
-    RecipientOutcome o{i, OutcomeKind::delivered, {}, {}, true, {}};
+    RecipientOutcome o{i, OutcomeKind::delivered, {}, {}, true};
     auto resolution = stores.directory.resolve(address);
     if (!resolution) {
       bool unknown = resolution.error().code == Errc::not_found;

@@ -44,7 +44,7 @@ struct RecipientOutcome {
   Failure failure;        // when not delivered
   std::string remote_mta; // the host that answered, empty when none did
   bool remote_has_dsn = true;  // the next hop took NOTIFY itself (else we report "relayed" for NOTIFY=SUCCESS)
-  std::string tls_detail;      // TLS and DANE of the attempt (SmtpClient::tls_detail), empty when none was made
+  std::string tls_detail{};    // TLS and DANE of the attempt (SmtpClient::tls_detail), empty when none was made
 };
 
 struct JobSettings {

@@ -52,7 +52,7 @@ struct QueuedRecipient {
   unsigned attempts = 0;
   std::int64_t next_attempt = 0;  // seconds since the epoch (meaningful while pending)
   int position = 0;               // the recipient's index in its message, its key in record()
-  std::string tls_detail;         // TLS and DANE of the last attempt that reached a host ("TLSv1.3 ...; DANE ...")
+  std::string tls_detail{};       // TLS and DANE of the last attempt that reached a host ("TLSv1.3 ...; DANE ...")
 };
 
 struct QueuedMessage {
@@ -72,7 +72,7 @@ struct RecipientUpdate {
   std::string last_error;         // the remote reply or local reason; empty keeps the old one
   std::int64_t next_attempt = 0;  // when still pending
   bool attempted = true;          // false: not tried (e.g. deferred by a limit), attempts unchanged
-  std::string tls_detail;         // what protected the attempt (TLS, DANE); empty keeps the old one
+  std::string tls_detail{};       // what protected the attempt (TLS, DANE); empty keeps the old one
 };
 
 class QueueStore {
