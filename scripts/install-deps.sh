@@ -15,8 +15,9 @@ PACKAGES=(
   python3 python3-pytest swaks curl openssl sqlite3 passwd isync
   # outbound delivery tests: a DNS server, receiving MTAs, an independent DKIM verifier (ed25519 needs nacl)
   python3-dnslib python3-aiosmtpd python3-dkim python3-nacl
-  # TLS policy tests (MTA-STS, REQUIRETLS): a test CA made at test time
-  python3-cryptography
+  # TLS policy tests: a test CA made at test time (cryptography); DANE: a DNSSEC-signed zone (dnspython signs),
+  # and Debian's root trust anchor for DNSSEC validation
+  python3-cryptography python3-dnspython dns-root-data
   # CalDAV / CardDAV clients for the integration tests; radicale for bench/dav
   python3-caldav vdirsyncer khal radicale
 )

@@ -266,6 +266,8 @@ Table root_handlers() {
                        {"mta_sts_allow_private_addresses", BOOL_FIELD(delivery.mta_sts_allow_private_addresses)},
                        {"mta_sts_fetch_timeout", DURATION_FIELD(delivery.mta_sts_fetch_timeout)},
                        {"mta_sts_max_policy_size", SIZE_FIELD(delivery.mta_sts_max_policy_bytes)},
+                       {"dnssec", BOOL_FIELD(delivery.dnssec)},
+                       {"dnssec_trust_anchor_file", string_field([](Config& c) -> std::string& { return c.delivery.dnssec_trust_anchor_file; })},
                    })},
       {"http", section(Table{
                    {"max_header_size", SIZE_FIELD(http.max_header_bytes)},
@@ -348,6 +350,10 @@ Result<Config> load_config_text(std::string_view text, const std::filesystem::pa
   }
   if (!source.empty() && !config.delivery.dkim_dir.empty() && std::filesystem::path(config.delivery.dkim_dir).is_relative()) {
     config.delivery.dkim_dir = (std::filesystem::absolute(source).parent_path() / config.delivery.dkim_dir).string();
+  }
+  auto& anchor = config.delivery.dnssec_trust_anchor_file;
+  if (!source.empty() && !anchor.empty() && std::filesystem::path(anchor).is_relative()) {
+    anchor = (std::filesystem::absolute(source).parent_path() / anchor).string();
   }
   for (auto* p : {&config.tls.certificate, &config.tls.private_key}) {
     if (!source.empty() && !p->empty() && p->is_relative()) *p = std::filesystem::absolute(source).parent_path() / *p;

@@ -104,6 +104,8 @@ struct DeliveryConfig {
   bool mta_sts_allow_private_addresses = false;     // tests only: let the policy fetch reach loopback/private addresses
   std::chrono::seconds mta_sts_fetch_timeout{20};   // the whole policy fetch (connect, TLS, request, response)
   std::size_t mta_sts_max_policy_bytes = 64 * 1024; // a larger policy body is refused
+  bool dnssec = true;                               // validate DNS answers (and so enforce DANE, RFC 7672)
+  std::string dnssec_trust_anchor_file;             // DS/DNSKEY zone-file lines; empty: /usr/share/dns/root.key
 };
 
 // The HTTP front-end (listeners `http` and `https`) that serves CalDAV and CardDAV.

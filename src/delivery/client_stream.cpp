@@ -86,6 +86,7 @@ net::awaitable<net::IoStatus> ClientStream::start_tls(std::shared_ptr<asio::ssl:
   tls_ = std::make_unique<asio::ssl::stream<net::tcp::socket&>>(socket_, *context_);
   if (!server_name.empty()) SSL_set_tlsext_host_name(tls_->native_handle(), server_name.c_str());
   if (!expected_peer_.empty()) expect_peer_identity(tls_->native_handle(), expected_peer_);
+  if (tls_setup_ && !tls_setup_(tls_->native_handle())) co_return tl::unexpected(net::IoError::failed);
   if (Clock::now() >= deadline) co_return tl::unexpected(net::IoError::timeout);
   timer_.expires_at(deadline);
   auto result = co_await (tls_->async_handshake(asio::ssl::stream_base::client, net::use_tuple) ||

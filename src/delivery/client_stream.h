@@ -4,6 +4,7 @@
 // separate so the delivery worker adds no code to every accepted connection's path.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,11 @@ class ClientStream {
   void expect_peer(std::string name) { expected_peer_ = std::move(name); }
   // After start_tls with expect_peer: nullopt when the certificate verified, else why not.
   std::optional<std::string> verification_error() const;
+  // Runs on the new SSL object before the next start_tls handshake (e.g. DANE, delivery/dane.h); returning
+  // false aborts the handshake with IoError::failed.
+  void set_tls_setup(std::function<bool(SSL*)> setup) { tls_setup_ = std::move(setup); }
+  // The TLS session after start_tls (also after a failed handshake, for its verify result); null before.
+  SSL* tls_handle() const { return tls_ ? tls_->native_handle() : nullptr; }
 
   bool is_tls() const { return tls_ != nullptr; }
   std::string tls_description() const;  // "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"
@@ -48,6 +54,7 @@ class ClientStream {
   net::asio::steady_timer timer_;
   std::string buffer_;
   std::string expected_peer_;
+  std::function<bool(SSL*)> tls_setup_;
 };
 
 }  // namespace bulwark::delivery

@@ -15,6 +15,7 @@ namespace asio = net::asio;
 
 constexpr const char* kRelayKey = "[relay]";
 constexpr std::size_t kMaxMxHosts = 5;
+constexpr const char* kDebianRootKey = "/usr/share/dns/root.key";
 
 std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -38,6 +39,7 @@ bool requires_tls(const Config& c, const std::string& domain) {
 // Where a destination's mail goes: MX hosts (or the domain itself), or the relay. Blocking.
 Result<std::vector<RouteHost>> resolve_route(DnsResolver& resolver, const DeliveryConfig& c, const std::string& key) {
   if (key != kRelayKey) return resolver.route(key, kMaxMxHosts);
+  // The relay is our own choice of next hop, not found through MX: DANE (RFC 7672) does not apply to it.
   BULWARK_TRY_ASSIGN(auto hp, split_host_port(c.relay_host));
   if (is_ip_literal(hp.first)) return std::vector<RouteHost>{RouteHost{hp.first, {hp.first}}};
   BULWARK_TRY_ASSIGN(auto addresses, resolver.lookup_addresses(hp.first));
@@ -71,6 +73,40 @@ const char* tls_class_suffix(int tls_class) {
   }
 }
 
+// RFC 7672 2.2: each host's DANE policy, looked up (TLSA) only for hosts whose MX and address answers were
+// DNSSEC-secure. Blocking; one entry per host of `route`.
+std::vector<DanePolicy> dane_policies(DnsResolver& resolver, const std::vector<RouteHost>& route,
+                                      const std::string& key, std::uint16_t port) {
+  std::vector<DanePolicy> out;
+  for (const auto& host : route) {
+    if (key == kRelayKey || !host.secure) {
+      out.push_back(dane_policy(host, key, nullptr));
+      continue;
+    }
+    auto tlsa = resolver.lookup_tlsa(host.name, port);
+    out.push_back(dane_policy(host, key, &tlsa));
+    const auto& p = out.back();
+    spdlog::debug("delivery: DANE for {}: {}", host.name,
+                  p.level == DaneLevel::verify ? fmt::format("{} usable TLSA record(s)", p.records.size())
+                  : p.level == DaneLevel::encrypt ? std::string("TLSA records, none usable: TLS without authentication")
+                  : p.level == DaneLevel::unavailable ? p.error
+                  : tlsa->secure ? std::string("no TLSA records (secure denial)") : std::string("TLSA answer insecure"));
+  }
+  return out;
+}
+
+// The trust anchor DNSSEC validation starts from: the configured file, else Debian's (dns-root-data).
+DnssecSettings dnssec_settings(const DeliveryConfig& c) {
+  DnssecSettings s;
+  s.enabled = c.dnssec;
+  s.trust_anchor_file = c.dnssec_trust_anchor_file;
+  if (s.enabled && s.trust_anchor_file.empty()) {
+    std::error_code ec;
+    if (std::filesystem::exists(kDebianRootKey, ec)) s.trust_anchor_file = kDebianRootKey;
+  }
+  return s;
+}
+
 net::awaitable<std::optional<net::tcp::socket>> connect_to(std::string address, std::uint16_t port,
                                                            std::chrono::seconds timeout) {
   auto executor = co_await asio::this_coro::executor;
@@ -93,13 +129,21 @@ net::awaitable<std::optional<net::tcp::socket>> connect_to(std::string address, 
 
 Result<std::shared_ptr<DeliveryService>> DeliveryService::create(Stores stores, ConfigHolder& config,
                                                                  const Config& initial) {
-  BULWARK_TRY_ASSIGN(auto resolver, DnsResolver::create(initial.delivery.resolver));
+  auto dnssec = dnssec_settings(initial.delivery);
+  BULWARK_TRY_ASSIGN(auto resolver, DnsResolver::create(initial.delivery.resolver, dnssec));
+  if (resolver->validates()) {
+    spdlog::info("delivery: DNSSEC validation with trust anchor {}; DANE (RFC 7672) enforced", dnssec.trust_anchor_file);
+  } else {
+    spdlog::info("delivery: no DNSSEC validation ({}); DANE is not used", dnssec.enabled ? "no trust anchor file" : "delivery.dnssec = false");
+  }
   auto dkim_dir = initial.delivery.dkim_dir.empty() ? initial.data_dir / "dkim"
                                                     : std::filesystem::path(initial.delivery.dkim_dir);
   auto signer = std::make_unique<DkimSigner>(dkim_dir);
   // Opportunistic TLS (RFC 7435): encrypt whenever offered; the certificate is checked only when a policy
   // demands it (tls_policy.h), so one context serves both and a failed check never pushes mail to plaintext.
   BULWARK_TRY_ASSIGN(auto tls, client_context(initial.delivery.tls_ca_file, false));
+  // DANE (RFC 7672) verifies per connection (delivery/dane.h); the context only has to allow it.
+  if (!enable_dane(tls->native_handle())) return fail(Errc::internal, "OpenSSL: cannot enable DANE");
   BULWARK_TRY_ASSIGN(auto verifying, client_context(initial.delivery.tls_ca_file, true));
   return std::shared_ptr<DeliveryService>(new DeliveryService(stores, config, std::move(resolver), std::move(signer),
                                                               std::move(tls), std::move(verifying),
@@ -299,8 +343,15 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
   auto resolver = self->resolver_.get();
   const std::string key = dest->target;
   auto requirement = co_await self->tls_requirement(dest, config);
-  auto route_call = [resolver, dc, key] { return resolve_route(*resolver, dc, key); };
-  auto route = co_await net::run_blocking(*self->blocking_, std::move(route_call));
+  std::uint16_t port = dc.port;
+  if (key == kRelayKey) port = split_host_port(dc.relay_host)->second;
+  auto route_call = [resolver, dc, key, port]() -> Result<std::pair<std::vector<RouteHost>, std::vector<DanePolicy>>> {
+    BULWARK_TRY_ASSIGN(auto hosts, resolve_route(*resolver, dc, key));
+    auto dane = dane_policies(*resolver, hosts, key, port);
+    return std::pair{std::move(hosts), std::move(dane)};
+  };
+  auto routed = co_await net::run_blocking(*self->blocking_, std::move(route_call));
+  auto route = routed ? Result<std::vector<RouteHost>>(routed->first) : tl::unexpected(routed.error());
   if (!route) {
     bool permanent = route.error().code == Errc::not_found || route.error().code == Errc::permission_denied;
     std::string status = route.error().code == Errc::permission_denied ? "5.1.10" : permanent ? "5.1.2" : "4.4.3";
@@ -317,15 +368,21 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
     // only reported.
     const auto& policy = requirement.mta_sts->policy;
     std::vector<RouteHost> allowed;
-    for (auto& host : *route) {
+    std::vector<DanePolicy> allowed_dane;
+    for (std::size_t h = 0; h < route->size(); ++h) {
+      auto& host = (*route)[h];
       if (parse::mta_sts::policy_allows_mx(policy, host.name)) {
         allowed.push_back(std::move(host));
+        allowed_dane.push_back(std::move(routed->second[h]));
         continue;
       }
       spdlog::warn("delivery: MTA-STS {} {}: MX {} is not in the policy (id={}){}", key,
                    parse::mta_sts::mode_name(policy.mode), host.name, requirement.mta_sts->id,
                    policy.mode == parse::mta_sts::Mode::enforce ? ", not used" : "");
-      if (policy.mode != parse::mta_sts::Mode::enforce) allowed.push_back(std::move(host));
+      if (policy.mode != parse::mta_sts::Mode::enforce) {
+        allowed.push_back(std::move(host));
+        allowed_dane.push_back(std::move(routed->second[h]));
+      }
     }
     if (allowed.empty()) {
       Failure failure = local_failure(requirement.failure_is_permanent(), requirement.failure_status(),
@@ -337,9 +394,8 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
       co_return;
     }
     *route = std::move(allowed);
+    routed->second = std::move(allowed_dane);
   }
-  std::uint16_t port = dc.port;
-  if (key == kRelayKey) port = split_host_port(dc.relay_host)->second;
 
   ClientSettings settings;
   settings.helo_name = dc.helo_name.empty() ? config->hostname : dc.helo_name;
@@ -354,9 +410,20 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
   std::unique_ptr<SmtpClient> client;
   std::string peer;
   Failure last = local_failure(false, "4.4.1", "no MX host of " + key + " answered");
-  for (const auto& host : *route) {
+  std::string last_dane;  // the DANE outcome of the last failed attempt
+  for (std::size_t h = 0; h < route->size(); ++h) {
+    const auto& host = (*route)[h];
+    settings.dane = routed->second[h];
+    if (settings.dane.level == DaneLevel::unavailable) {
+      last = local_failure(false, "4.7.5", settings.dane.error);
+      last_dane = settings.dane.error;
+      spdlog::info("delivery: {}: skipping {}: {}", key, host.name, settings.dane.error);
+      continue;
+    }
     for (const auto& address : host.addresses) {
       for (bool use_tls : {true, false}) {
+        // RFC 7672 2.2: a host with TLSA records never gets the mail in clear.
+        if (!use_tls && settings.dane.requires_tls()) break;
         settings.tls = use_tls ? self->tls_ : nullptr;
         settings.verify_name = host.name;
         auto socket = co_await connect_to(address, port, dc.connect_timeout);
@@ -372,22 +439,26 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
           break;
         }
         last = *failure;
+        last_dane = candidate->dane_status();
         // Opportunistic TLS: a server whose TLS does not work gets the mail in clear (RFC 7435), unless the
-        // requirement says TLS (open() refused such a host already).
-        if (!candidate->tls_failed() || requirement.tls_required) break;
+        // requirement or DANE says TLS (open() refused such a host already).
+        if (!candidate->tls_failed() || requirement.tls_required || settings.dane.requires_tls()) break;
       }
       if (client) break;
     }
     if (client) break;
   }
   if (!client) {
-    if (requirement.tls_required) spdlog::warn("delivery: {}: {}", dest->key, last.diagnostic);
+    if (requirement.tls_required || !last_dane.empty()) spdlog::warn("delivery: {}: {}", dest->key, last.diagnostic);
     else spdlog::info("delivery: {}: {}", dest->key, last.diagnostic);
-    co_await self->fail_destination(dest, last, unmet);
+    const std::string tls_state = last_dane.empty() ? unmet : "not established; " + last_dane;
+    co_await self->fail_destination(dest, last, tls_state);
     self->connection_closed(dest);
     co_return;
   }
-  const std::string tls = describe_tls(requirement, client->is_tls(), client->tls_verified(), client->tls_description());
+  std::string tls = describe_tls(requirement, client->is_tls(), client->tls_verified(), client->tls_description(),
+                                 client->dane_verified());
+  if (!client->dane_status().empty()) tls += " (" + client->dane_status() + ")";
   spdlog::info("delivery: connected to {} for {} tls={}", peer, key, tls);
   if (!client->tls_warning().empty()) {
     spdlog::warn("delivery: MTA-STS testing {}: {}; delivering anyway", key, client->tls_warning());

@@ -58,6 +58,11 @@ Failure SmtpClient::io_failure(std::string_view what) const {
   return local_failure(false, "4.4.2", fmt::format("{} {}: {}", what, host_, last_io_error_));
 }
 
+Failure SmtpClient::dane_failure(std::string status, std::string text) {
+  dane_status_ = "DANE failed: " + text;
+  return local_failure(false, std::move(status), "DANE: " + text);
+}
+
 net::awaitable<std::optional<Reply>> SmtpClient::read_reply(std::chrono::seconds timeout) {
   auto deadline = ClientStream::Clock::now() + timeout;
   for (;;) {
@@ -118,25 +123,60 @@ net::awaitable<std::optional<Failure>> SmtpClient::open() {
     return local_failure(required.failure_is_permanent(), required.failure_status(),
                          text + " (" + required.source + ")");
   };
+  // RFC 7672 2.2: with a secure TLSA RRset TLS is mandatory; never fall back to clear text. Usable TLSA records
+  // authenticate the server instead of PKIX (RFC 8461 2: DANE takes precedence over MTA-STS).
+  const bool tls_mandatory = settings_.dane.requires_tls();
+  const bool dane_verifies = settings_.dane.level == DaneLevel::verify;
+  const bool pkix_verifies = required.verify && !dane_verifies;
+  if (tls_mandatory && !(extensions_.starttls && settings_.tls)) {
+    co_return dane_failure("4.7.10", host_ + " has TLSA records but offers no STARTTLS");
+  }
   if (required.tls_required && (!extensions_.starttls || !settings_.tls)) co_return unmet(host_ + " offers no STARTTLS");
   if (extensions_.starttls && settings_.tls) {
-    if (required.verify) stream_.expect_peer(settings_.verify_name.empty() ? host_ : settings_.verify_name);
+    if (pkix_verifies) stream_.expect_peer(settings_.verify_name.empty() ? host_ : settings_.verify_name);
     const std::string starttls = "STARTTLS";
     auto reply = co_await command(starttls, settings_.command_timeout);
     if (!reply) co_return io_failure("STARTTLS to");
+    if (reply->code != 220 && tls_mandatory) {
+      co_return dane_failure("4.7.10", host_ + " has TLSA records but refused STARTTLS: " + reply->summary());
+    }
     if (reply->code == 220) {
       auto context = settings_.tls;
       std::string server_name = host_;
       const auto deadline = ClientStream::Clock::now() + settings_.command_timeout;
+      std::string dane_error;
+      if (dane_verifies) {
+        stream_.set_tls_setup([this, &dane_error](SSL* ssl) { return apply_dane(ssl, settings_.dane, dane_error); });
+      }
       // Nothing the server sent before the handshake counts (RFC 3207 4.2): start_tls drops the buffer.
       auto status = co_await stream_.start_tls(std::move(context), std::move(server_name), deadline);
+      stream_.set_tls_setup(nullptr);
       if (!status) {
         tls_failed_ = true;
         last_io_error_ = std::string(net::io_error_name(status.error()));
+        if (!dane_error.empty()) co_return dane_failure("4.7.5", dane_error);
+        if (dane_verifies) {
+          std::string why = stream_.tls_handle() ? dane_verify_error(stream_.tls_handle()) : std::string();
+          if (!why.empty()) {
+            co_return dane_failure("4.7.5", "the certificate of " + host_ + " does not match its TLSA records (" +
+                                                why + ")");
+          }
+        }
+        if (tls_mandatory) co_return dane_failure("4.7.5", "TLS handshake with " + host_ + " failed: " + last_io_error_);
         if (required.tls_required) co_return unmet("TLS handshake with " + host_ + " failed: " + last_io_error_);
         co_return io_failure("TLS handshake with");
       }
-      if (required.verify) {
+      if (dane_verifies) {
+        std::string match = dane_match(stream_.tls_handle());
+        // With SSL_VERIFY_PEER a finished handshake has matched; an empty match would mean it did not.
+        if (match.empty()) co_return dane_failure("4.7.5", "the certificate of " + host_ + " was not authenticated");
+        dane_status_ = "DANE " + match;
+        dane_verified_ = true;
+        tls_verified_ = true;
+      } else if (settings_.dane.level == DaneLevel::encrypt) {
+        dane_status_ = "DANE: no usable TLSA record, TLS without authentication";
+      }
+      if (pkix_verifies) {
         auto error = stream_.verification_error();
         tls_verified_ = !error;
         if (error && required.report_only) tls_warning_ = "certificate of " + host_ + " not verified: " + *error;

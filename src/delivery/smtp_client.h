@@ -17,6 +17,7 @@
 
 #include "delivery/client_stream.h"
 #include "delivery/tls_policy.h"
+#include "delivery/dane.h"
 #include "parse/smtp/smtp_reply.h"
 
 namespace bulwark::delivery {
@@ -30,6 +31,7 @@ struct ClientSettings {
   std::string auth_password;
   TlsRequirement requirement;  // computed before connecting (tls_policy.h); default: opportunistic
   std::string verify_name;     // the name the certificate must match when requirement.verify (MX host, relay)
+  DanePolicy dane;  // RFC 7672: TLS mandatory (encrypt, verify) and the certificate checked against TLSA (verify)
 };
 
 // Why a recipient (or a whole transaction) did not go through.
@@ -71,7 +73,8 @@ class SmtpClient {
   SmtpClient(net::tcp::socket socket, ClientSettings settings, std::string host);
 
   // Greeting, EHLO, STARTTLS when offered (and a TLS context was given), AUTH when configured.
-  // A failure is transient unless the server answered 5xx to EHLO and HELO.
+  // A failure is transient unless the server answered 5xx to EHLO and HELO. When settings.dane requires TLS,
+  // no STARTTLS, a refused STARTTLS or a failed handshake / DANE verification is a failure (4.7.x).
   net::awaitable<std::optional<Failure>> open();
   net::awaitable<TransactionResult> send(const OutgoingMessage& message);
   // RSET after a transaction that left the server mid-way (all recipients refused).
@@ -81,9 +84,15 @@ class SmtpClient {
   bool is_tls() const { return stream_.is_tls(); }
   std::string tls_description() const { return stream_.tls_description(); }
   bool tls_failed() const { return tls_failed_; }
+  // PKIX-verified for the requirement's name, or authenticated by DANE (which then takes MTA-STS's place,
+  // RFC 8461 2).
   bool tls_verified() const { return tls_verified_; }
+  bool dane_verified() const { return dane_verified_; }
   // Set when the requirement is report-only (MTA-STS testing) and the certificate did not verify.
   const std::string& tls_warning() const { return tls_warning_; }
+  // The DANE outcome of this connection ("DANE DANE-EE(3) SPKI(1) SHA2-256(1) ... matched at depth 0", or
+  // "DANE failed: why"); empty when DANE did not apply.
+  const std::string& dane_status() const { return dane_status_; }
   const parse::smtp::Extensions& extensions() const { return extensions_; }
 
  private:
@@ -92,6 +101,7 @@ class SmtpClient {
   net::awaitable<std::optional<parse::smtp::Reply>> command(const std::string& line, std::chrono::seconds timeout);
   net::awaitable<std::optional<Failure>> hello();
   Failure io_failure(std::string_view what) const;
+  Failure dane_failure(std::string status, std::string text);
 
   ClientStream stream_;
   parse::smtp::ReplyReader replies_;
@@ -101,7 +111,9 @@ class SmtpClient {
   std::string last_io_error_;
   bool tls_failed_ = false;
   bool tls_verified_ = false;
+  bool dane_verified_ = false;
   std::string tls_warning_;
+  std::string dane_status_;  // the DANE outcome of this connection, empty when DANE did not apply
 };
 
 // The DATA payload: dot-stuffed (RFC 5321 4.5.2), CRLF line ends, ending in CRLF "." CRLF.

@@ -27,14 +27,16 @@ std::optional<std::string> peer_verification_error(SSL* ssl) {
   return std::string(X509_verify_cert_error_string(result));
 }
 
-std::string describe_tls(const TlsRequirement& r, bool is_tls, bool verified, const std::string& tls_version) {
+std::string describe_tls(const TlsRequirement& r, bool is_tls, bool verified, const std::string& tls_version,
+                         bool dane) {
   if (!is_tls) return "none";
   std::string out;
   if (r.requiretls) out = "REQUIRETLS ";
   if (r.mta_sts) {
     out += "MTA-STS " + std::string(parse::mta_sts::mode_name(r.mta_sts->policy.mode)) + " policy id=" + r.mta_sts->id + " ";
   }
-  if (verified) out += "verified PKIX ";
+  if (dane) out += "DANE-verified ";
+  else if (verified) out += "verified PKIX ";
   else if (r.verify) out += "UNVERIFIED ";
   else out += "opportunistic ";
   if (!r.source.empty() && !r.mta_sts && !r.requiretls) out += "(" + r.source + ") ";

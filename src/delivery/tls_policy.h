@@ -44,7 +44,9 @@ std::optional<std::string> peer_verification_error(SSL* ssl);
 
 // The log and queue-state description of what one connection's TLS was:
 // "none", "opportunistic TLSv1.3 with cipher X", "verified PKIX (require_tls_domains) TLSv1.3 ...",
-// "MTA-STS enforce policy id=ID verified TLSv1.3 ...".
-std::string describe_tls(const TlsRequirement& requirement, bool is_tls, bool verified, const std::string& tls_version);
+// "MTA-STS enforce policy id=ID verified PKIX TLSv1.3 ...", "DANE-verified TLSv1.3 ..." (`dane`: the
+// certificate was authenticated by TLSA records, which take the place of PKIX, RFC 8461 2).
+std::string describe_tls(const TlsRequirement& requirement, bool is_tls, bool verified, const std::string& tls_version,
+                         bool dane);
 
 }  // namespace bulwark::delivery
