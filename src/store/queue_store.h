@@ -71,9 +71,9 @@ struct RecipientUpdate {
   int position = 0;
   QueueState state = QueueState::pending;
   std::string last_error;         // the remote reply or local reason; empty keeps the old one
-  std::string last_tls;           // what TLS the attempt used; empty keeps the old one
   std::int64_t next_attempt = 0;  // when still pending
   bool attempted = true;          // false: not tried (e.g. deferred by a limit), attempts unchanged
+  std::string last_tls{};         // what TLS the attempt used; empty keeps the old one
 };
 
 class QueueStore {
