@@ -20,7 +20,9 @@ PACKAGES=(
 )
 # Peer servers for the side-by-side benchmarks (docs/benchmarks.md), not needed by CI: --bench adds them.
 if [ "${1:-}" = --bench ]; then
-  PACKAGES+=(dovecot-imapd)
+  PACKAGES+=(dovecot-imapd postfix)  # postfix: scripts/bench-smtp.sh, scripts/bench-outbound.sh (and smtp-sink)
+  # Postfix's own configuration question: "No configuration", so nothing of it listens on port 25.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections 2>/dev/null || true
 fi
 
 missing=()
