@@ -23,9 +23,12 @@ PACKAGES=(
 )
 # Peer servers for the side-by-side benchmarks (docs/benchmarks.md), not needed by CI: --bench adds them.
 if [ "${1:-}" = --bench ]; then
-  # cyrus-caldav (httpd) + cyrus-common (master, lmtpd): the second CalDAV peer of bench/dav; sasl2-bin for
-  # saslpasswd2. Not cyrus-imapd: it conflicts with dovecot-imapd, so bench/dav unpacks its imapd (dpkg-deb -x).
-  PACKAGES+=(dovecot-imapd cyrus-caldav cyrus-common sasl2-bin)
+  # postfix: scripts/bench-smtp.sh, scripts/bench-outbound.sh (and smtp-sink). cyrus-caldav (httpd) + cyrus-common
+  # (master, lmtpd): the second CalDAV peer of bench/dav; sasl2-bin for saslpasswd2. Not cyrus-imapd: it conflicts
+  # with dovecot-imapd, so bench/dav unpacks its imapd (dpkg-deb -x).
+  PACKAGES+=(dovecot-imapd postfix cyrus-caldav cyrus-common sasl2-bin)
+  # Postfix's own configuration question: "No configuration", so nothing of it listens on port 25.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections 2>/dev/null || true
 fi
 
 missing=()

@@ -7,6 +7,10 @@
 // MAIL, RCPT, DATA and the server's durable acceptance, not connect/greeting/EHLO. Commands are sent one at a
 // time (no pipelining), the same way to every server.
 //
+// --auth USER:PASSWORD: AUTH PLAIN after EHLO. --starttls: STARTTLS (no certificate check) and EHLO again
+// before it, as a submission port demands. --rcpt may be
+// given several times: message n goes to the (n mod count)-th, e.g. one recipient per destination domain.
+//
 // --reuse: each session opens one connection and sends its messages over it (EHLO once, QUIT at the end).
 // Without it: one connection per message (connect, greeting, EHLO, one transaction, QUIT).
 //
@@ -26,6 +30,7 @@
 #include <vector>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -43,7 +48,9 @@ struct Options {
   double seconds = 30;
   double grace = 10;
   std::string from = "load@bench.example";
-  std::string rcpt = "sink@example.com";
+  std::vector<std::string> rcpts;  // empty: sink@example.com
+  std::string auth;                // "user:password", empty: no AUTH
+  bool starttls = false;
   std::string label;
 };
 
@@ -51,7 +58,8 @@ struct Options {
   std::fprintf(stderr,
                "smtp_load: %s\n"
                "usage: smtp_load --port P [--host 127.0.0.1] [--sessions N] [--messages M] [--size BYTES] [--reuse]\n"
-               "                 [--seconds S] [--grace S] [--from ADDR] [--rcpt ADDR] [--label TEXT]\n",
+               "                 [--seconds S] [--grace S] [--from ADDR] [--rcpt ADDR]... [--starttls] [--auth USER:PASSWORD]\n"
+               "                 [--label TEXT]\n",
                why);
   std::exit(2);
 }
@@ -79,10 +87,14 @@ Options parse_options(int argc, char** argv) {
     else if (a == "--seconds") o.seconds = number(value(), 0.1, 3600, "bad --seconds");
     else if (a == "--grace") o.grace = number(value(), 0.1, 600, "bad --grace");
     else if (a == "--from") o.from = value();
-    else if (a == "--rcpt") o.rcpt = value();
+    else if (a == "--rcpt") o.rcpts.push_back(value());
+    else if (a == "--auth") o.auth = value();
+    else if (a == "--starttls") o.starttls = true;
     else if (a == "--label") o.label = value();
     else usage("unknown option");
   }
+  if (o.rcpts.empty()) o.rcpts.push_back("sink@example.com");
+  if (!o.auth.empty() && o.auth.find(':') == std::string::npos) usage("--auth needs USER:PASSWORD");
   return o;
 }
 
@@ -133,7 +145,7 @@ struct Stats {
 class Run {
  public:
   Run(asio::io_context& io, const Options& o)
-      : io_(io), opt_(o), endpoint_(asio::ip::make_address_v4(o.host), o.port), message_(o.size, o.from, o.rcpt) {}
+      : io_(io), opt_(o), endpoint_(asio::ip::make_address_v4(o.host), o.port), message_(o.size, o.from, o.rcpts.front()) {}
 
   asio::awaitable<void> session(unsigned index) {
     std::optional<Connection> conn;
@@ -143,7 +155,7 @@ class Run {
       const std::uint64_t n = stats_.started++;
       if (!conn || !opt_.reuse) {
         conn.reset();
-        conn.emplace(io_, sockets_);
+        conn.emplace(io_, tls_, sockets_);
         greeted = false;
       }
       try {
@@ -153,6 +165,12 @@ class Run {
           const std::string ehlo = "EHLO load" + std::to_string(index) + ".bench\r\n";
           co_await send(*conn, ehlo);
           co_await expect(*conn, 250, "EHLO");
+          if (opt_.starttls) co_await starttls(*conn, ehlo);
+          if (!opt_.auth.empty()) {
+            const std::string auth = "AUTH PLAIN " + auth_plain(opt_.auth) + "\r\n";
+            co_await send(*conn, auth);
+            co_await expect(*conn, 235, "AUTH");
+          }
           greeted = true;
         }
         const auto t0 = Clock::now();
@@ -160,7 +178,7 @@ class Run {
         const std::string mail = "MAIL FROM:<" + opt_.from + "> SIZE=" + std::to_string(opt_.size) + "\r\n";
         co_await send(*conn, mail);
         co_await expect(*conn, 250, "MAIL");
-        const std::string rcpt = "RCPT TO:<" + opt_.rcpt + ">\r\n";
+        const std::string rcpt = "RCPT TO:<" + opt_.rcpts[n % opt_.rcpts.size()] + ">\r\n";
         co_await send(*conn, rcpt);
         co_await expect(*conn, 250, "RCPT");
         const std::string data = "DATA\r\n";
@@ -259,24 +277,29 @@ class Run {
     std::string what;
   };
 
-  // A socket registered in the run's list while it lives, so the hard deadline can close it.
+  // A socket registered in the run's list while it lives, so the hard deadline can close it. Plain until
+  // set_tls(), then everything goes through the TLS stream around it.
   class Connection {
    public:
-    Connection(asio::io_context& io, std::list<tcp::socket*>& all) : socket_(io), all_(all) {
-      it_ = all_.insert(all_.end(), &socket_);
+    Connection(asio::io_context& io, asio::ssl::context& tls, std::list<tcp::socket*>& all) : stream_(io, tls), all_(all) {
+      it_ = all_.insert(all_.end(), &socket());
     }
     ~Connection() {
       all_.erase(it_);
       boost::system::error_code ignored;
-      socket_.close(ignored);
+      socket().close(ignored);
     }
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
-    tcp::socket& socket() { return socket_; }
+    tcp::socket& socket() { return stream_.next_layer(); }
+    asio::ssl::stream<tcp::socket>& tls() { return stream_; }
+    bool is_tls() const { return is_tls_; }
+    void set_tls() { is_tls_ = true; }
     std::string& buffer() { return buffer_; }
 
    private:
-    tcp::socket socket_;
+    asio::ssl::stream<tcp::socket> stream_;
+    bool is_tls_ = false;
     std::list<tcp::socket*>& all_;
     std::list<tcp::socket*>::iterator it_;
     std::string buffer_;
@@ -297,6 +320,35 @@ class Run {
     ++stats_.error_kinds[what.substr(0, 60)];
   }
 
+  asio::awaitable<void> starttls(Connection& c, const std::string& ehlo) {
+    const std::string command = "STARTTLS\r\n";
+    co_await send(c, command);
+    co_await expect(c, 220, "STARTTLS");
+    co_await c.tls().async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+    c.set_tls();
+    co_await send(c, ehlo);
+    co_await expect(c, 250, "EHLO after STARTTLS");
+  }
+
+  // RFC 4616: base64("" NUL user NUL password).
+  static std::string auth_plain(const std::string& user_colon_password) {
+    const auto colon = user_colon_password.find(':');
+    std::string raw = std::string(1, '\0') + user_colon_password.substr(0, colon) + std::string(1, '\0') +
+                      user_colon_password.substr(colon + 1);
+    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    for (std::size_t i = 0; i < raw.size(); i += 3) {
+      std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(raw[i])) << 16;
+      if (i + 1 < raw.size()) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(raw[i + 1])) << 8;
+      if (i + 2 < raw.size()) v |= static_cast<unsigned char>(raw[i + 2]);
+      out += kAlphabet[(v >> 18) & 63];
+      out += kAlphabet[(v >> 12) & 63];
+      out += i + 1 < raw.size() ? kAlphabet[(v >> 6) & 63] : '=';
+      out += i + 2 < raw.size() ? kAlphabet[v & 63] : '=';
+    }
+    return out;
+  }
+
   static std::string json_escape(const std::string& s) {
     std::string out;
     for (char c : s) {
@@ -308,15 +360,20 @@ class Run {
   }
 
   asio::awaitable<void> send(Connection& c, const std::string& data) {
-    co_await asio::async_write(c.socket(), asio::buffer(data), asio::use_awaitable);
+    if (c.is_tls()) co_await asio::async_write(c.tls(), asio::buffer(data), asio::use_awaitable);
+    else co_await asio::async_write(c.socket(), asio::buffer(data), asio::use_awaitable);
   }
 
   // Reads one (possibly multi-line) reply and throws ReplyError unless its code is `code`.
   asio::awaitable<void> expect(Connection& c, int code, const char* stage) {
     std::string& buf = c.buffer();
     for (;;) {
-      std::size_t n = co_await asio::async_read_until(c.socket(), asio::dynamic_buffer(buf, 64 * 1024), "\r\n",
-                                                      asio::use_awaitable);
+      std::size_t n = 0;
+      if (c.is_tls()) {
+        n = co_await asio::async_read_until(c.tls(), asio::dynamic_buffer(buf, 64 * 1024), "\r\n", asio::use_awaitable);
+      } else {
+        n = co_await asio::async_read_until(c.socket(), asio::dynamic_buffer(buf, 64 * 1024), "\r\n", asio::use_awaitable);
+      }
       std::string line = buf.substr(0, n - 2);
       buf.erase(0, n);
       if (line.size() < 3) throw ReplyError{std::string(stage) + ": malformed reply"};
@@ -331,6 +388,7 @@ class Run {
   const Options& opt_;
   tcp::endpoint endpoint_;
   MessageTemplate message_;
+  asio::ssl::context tls_{asio::ssl::context::tls_client};  // no verification: a loopback benchmark peer
   Stats stats_;
   std::list<tcp::socket*> sockets_;
   asio::steady_timer hard_timer_{io_};

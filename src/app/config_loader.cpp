@@ -250,6 +250,7 @@ Table root_handlers() {
                        {"max_connections", INT_FIELD(delivery.max_connections, 1, 100000)},
                        {"max_connections_per_domain", INT_FIELD(delivery.max_connections_per_domain, 1, 1000)},
                        {"max_messages_per_connection", INT_FIELD(delivery.max_messages_per_connection, 1, 1000000)},
+                       {"connection_cache_time", DURATION_FIELD(delivery.connection_cache_time)},
                        {"max_messages_in_flight", INT_FIELD(delivery.max_messages_in_flight, 1, 1000000)},
                        {"connect_timeout", DURATION_FIELD(delivery.connect_timeout)},
                        {"command_timeout", DURATION_FIELD(delivery.command_timeout)},

@@ -11,6 +11,7 @@
 #include "base/config_holder.h"
 #include "base/log.h"
 #include "delivery/delivery_service.h"
+#include "delivery/waking_queue.h"
 #include "net/server.h"
 #include "net/tls_manager.h"
 #include "protocol/imap/change_hub.h"
@@ -92,15 +93,20 @@ int serve(Config config, const std::optional<std::filesystem::path>& config_file
   ConfigHolder live(config);
   domain::auth::LoginThrottle throttle(config.auth);
   protocol::imap::ChangeHub change_hub;  // IDLE hears of SMTP deliveries and other sessions' writes at once
-  protocol::Services services{*stores.directory, *stores.mail, *stores.queue, throttle, live, &change_hub};
+  // Everyone writes the queue through `queue`, which wakes the delivery worker for each new message.
+  delivery::WakingQueue queue(*stores.queue);
+  protocol::Services services{*stores.directory, *stores.mail, queue, throttle, live, &change_hub};
   // Declared before the server so that it outlives the server's I/O context and the coroutines in it.
-  delivery::Stores delivery_stores{*stores.queue, *stores.mail, *stores.directory,
+  delivery::Stores delivery_stores{queue, *stores.mail, *stores.directory,
                                    [&change_hub](store::AccountId owner) { change_hub.mailbox_changed(owner, 0); }};
   auto worker = delivery::DeliveryService::create(delivery_stores, live, config);
   if (!worker) {
     spdlog::error("delivery: {}", worker.error().detail);
     return 1;
   }
+  queue.set_listener([weak = std::weak_ptr<delivery::DeliveryService>(*worker)](std::optional<store::QueueId> id) {
+    if (auto w = weak.lock()) w->wake(id);
+  });
   services.dav = stores.dav.get();
 
   net::Server server(config, tls);

@@ -85,6 +85,7 @@ struct DeliveryConfig {
   std::size_t max_connections = 100;                // outbound connections in total
   std::size_t max_connections_per_domain = 4;       // per destination (domain or relay)
   std::size_t max_messages_per_connection = 100;    // then the connection is closed and a new one opened
+  std::chrono::milliseconds connection_cache_time{2000};  // an idle connection waits this long for more mail; 0: none
   std::size_t max_messages_in_flight = 1000;        // messages the worker holds at once
   std::chrono::seconds connect_timeout{30};
   std::chrono::seconds command_timeout{300};        // RFC 5321 4.5.3.2: greeting, EHLO, MAIL, RCPT (5 min)

@@ -17,6 +17,35 @@ std::string domain_of(const std::string& address) {
   return domain;
 }
 
+namespace {
+
+// The jobs of one message: its recipients due at `now`, one job per destination domain.
+void plan_message(Stores stores, store::QueuedMessage m, std::int64_t now, std::map<std::string, bool>& local_cache,
+                  std::vector<Job>& jobs) {
+  auto message = std::make_shared<const store::QueuedMessage>(std::move(m));
+  std::map<std::string, Job> by_domain;
+  for (std::size_t i = 0; i < message->recipients.size(); ++i) {
+    const auto& r = message->recipients[i];
+    if (r.state != store::QueueState::pending || r.next_attempt > now) continue;
+    std::string domain = domain_of(r.recipient.address);
+    auto& job = by_domain[domain];
+    job.message = message;
+    job.domain = domain;
+    job.recipients.push_back(i);
+  }
+  for (auto& [domain, job] : by_domain) {
+    auto cached = local_cache.find(domain);
+    if (cached == local_cache.end()) {
+      auto local = stores.directory.is_local_domain(domain);
+      cached = local_cache.emplace(domain, local && *local).first;
+    }
+    job.local = cached->second;
+    jobs.push_back(std::move(job));
+  }
+}
+
+}  // namespace
+
 Result<std::vector<Job>> plan_due(Stores stores, std::int64_t now, std::size_t limit,
                                   const std::set<store::QueueId>& busy) {
   BULWARK_TRY_ASSIGN(auto due, stores.queue.due(now, limit + busy.size()));
@@ -26,26 +55,24 @@ Result<std::vector<Job>> plan_due(Stores stores, std::int64_t now, std::size_t l
   for (auto& m : due) {
     if (busy.contains(m.id)) continue;
     if (messages++ >= limit) break;
-    auto message = std::make_shared<const store::QueuedMessage>(std::move(m));
-    std::map<std::string, Job> by_domain;
-    for (std::size_t i = 0; i < message->recipients.size(); ++i) {
-      const auto& r = message->recipients[i];
-      if (r.state != store::QueueState::pending || r.next_attempt > now) continue;
-      std::string domain = domain_of(r.recipient.address);
-      auto& job = by_domain[domain];
-      job.message = message;
-      job.domain = domain;
-      job.recipients.push_back(i);
+    plan_message(stores, std::move(m), now, local_cache, jobs);
+  }
+  return jobs;
+}
+
+Result<std::vector<Job>> plan_queued(Stores stores, std::int64_t now, const std::vector<store::QueueId>& ids,
+                                     const std::set<store::QueueId>& busy) {
+  std::vector<Job> jobs;
+  std::map<std::string, bool> local_cache;
+  std::set<store::QueueId> seen;
+  for (auto id : ids) {
+    if (busy.contains(id) || !seen.insert(id).second) continue;
+    auto m = stores.queue.get(id);
+    if (!m) {
+      if (m.error().code == Errc::not_found) continue;  // already delivered (by a poll) or deleted
+      return tl::unexpected(m.error());
     }
-    for (auto& [domain, job] : by_domain) {
-      auto cached = local_cache.find(domain);
-      if (cached == local_cache.end()) {
-        auto local = stores.directory.is_local_domain(domain);
-        cached = local_cache.emplace(domain, local && *local).first;
-      }
-      job.local = cached->second;
-      jobs.push_back(std::move(job));
-    }
+    plan_message(stores, std::move(*m), now, local_cache, jobs);
   }
   return jobs;
 }

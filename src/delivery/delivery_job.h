@@ -55,6 +55,10 @@ struct JobSettings {
 // Due messages not in `busy`, grouped into jobs (one per message and destination domain).
 [[nodiscard]] Result<std::vector<Job>> plan_due(Stores stores, std::int64_t now, std::size_t limit,
                                                 const std::set<store::QueueId>& busy);
+// The due recipients of the messages `ids` (just queued) not in `busy`, grouped into jobs like plan_due's. Ids
+// no longer queued are skipped.
+[[nodiscard]] Result<std::vector<Job>> plan_queued(Stores stores, std::int64_t now, const std::vector<store::QueueId>& ids,
+                                                   const std::set<store::QueueId>& busy);
 // The message bytes as they leave: DKIM signature fields (when the sender's domain has a key) + queued content.
 [[nodiscard]] Result<std::string> prepare_content(Stores stores, DkimSigner* signer, const store::QueuedMessage& message,
                                                   std::int64_t now);

@@ -160,28 +160,64 @@ DeliveryService::DeliveryService(Stores stores, ConfigHolder& config, std::uniqu
 void DeliveryService::start(asio::io_context& io, net::BlockingExecutor blocking) {
   io_ = &io;
   blocking_ = blocking;
-  asio::co_spawn(asio::make_strand(io), poll_loop(shared_from_this()), asio::detached);
+  strand_.emplace(asio::make_strand(io));
+  timer_ = std::make_unique<asio::steady_timer>(*strand_);
+  started_ = true;
+  asio::co_spawn(*strand_, poll_loop(shared_from_this()), asio::detached);
 }
 
-void DeliveryService::stop() { stopping_ = true; }
+void DeliveryService::stop() {
+  stopping_ = true;
+  wake(std::nullopt);
+  std::lock_guard lock(mutex_);
+  for (auto& [key, dest] : destinations_) {
+    while (!dest->idle.empty()) wake_idle(*dest);
+  }
+}
+
+void DeliveryService::wake(std::optional<store::QueueId> id) {
+  if (!started_) return;  // not running (e.g. [delivery] enabled = false); its first pass reads the whole queue
+  bool post = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (id) fresh_.push_back(*id);
+    else full_poll_wanted_ = true;
+    post = !wake_posted_;
+    wake_posted_ = true;
+  }
+  // One cancel per batch of wake-ups; the loop looks at fresh_ before it waits, so none is lost.
+  if (post) {
+    asio::post(*strand_, [self = shared_from_this()] { self->timer_->cancel(); });
+  }
+}
 
 net::awaitable<void> DeliveryService::poll_loop(std::shared_ptr<DeliveryService> self) {
-  auto executor = co_await asio::this_coro::executor;
-  asio::steady_timer timer(executor);
   spdlog::info("delivery: worker started");
+  auto last_full = std::chrono::steady_clock::time_point{};  // the first pass reads the whole queue
   while (!self->stopping_) {
     auto config = self->config_.get();
     std::set<store::QueueId> busy;
+    std::vector<store::QueueId> fresh;
+    bool full = std::chrono::steady_clock::now() - last_full >= config->delivery.poll_interval;
     {
       std::lock_guard lock(self->mutex_);
+      fresh.swap(self->fresh_);
+      full = full || self->full_poll_wanted_;
+      self->full_poll_wanted_ = false;
+      self->wake_posted_ = false;
       for (const auto& [id, n] : self->in_flight_) busy.insert(id);
     }
+    if (full) last_full = std::chrono::steady_clock::now();
     std::size_t room = config->delivery.max_messages_in_flight > busy.size()
                            ? config->delivery.max_messages_in_flight - busy.size() : 0;
-    if (room > 0 && config->delivery.enabled) {
+    // Just-queued messages beyond `room` are left to the next full poll, which finds them due.
+    if (room > 0 && config->delivery.enabled && (full || !fresh.empty())) {
       auto stores = self->stores_;
       auto now = now_seconds();
-      auto plan = [stores, now, room, busy] { return plan_due(stores, now, room, busy); };
+      if (fresh.size() > room) fresh.resize(room);
+      auto plan = [stores, now, room, busy, full, fresh] {
+        return full ? plan_due(stores, now, room, busy) : plan_queued(stores, now, fresh, busy);
+      };
       auto jobs = co_await net::run_blocking(*self->blocking_, std::move(plan));
       if (!jobs) {
         spdlog::error("delivery: cannot read the queue: {}", jobs.error().detail);
@@ -197,8 +233,12 @@ net::awaitable<void> DeliveryService::poll_loop(std::shared_ptr<DeliveryService>
         }
       }
     }
-    timer.expires_after(config->delivery.poll_interval);
-    co_await timer.async_wait(net::use_tuple);
+    {
+      std::lock_guard lock(self->mutex_);
+      if (!self->fresh_.empty() || self->full_poll_wanted_) continue;  // woken while busy: go again at once
+    }
+    self->timer_->expires_at(last_full + config->delivery.poll_interval);
+    co_await self->timer_->async_wait(net::use_tuple);
   }
   spdlog::info("delivery: worker stopped");
 }
@@ -219,7 +259,18 @@ void DeliveryService::dispatch(Job job) {
     dest->tls_class = tls_class;
   }
   dest->jobs.push_back(std::move(job));
-  open_connections(dest);
+  if (!dest->idle.empty()) {
+    wake_idle(*dest);  // an open connection takes it
+  } else {
+    open_connections(dest);
+  }
+}
+
+void DeliveryService::wake_idle(Destination& dest) {
+  auto timer = std::move(dest.idle.back());
+  dest.idle.pop_back();
+  // The timer belongs to its connection's strand: cancel it there.
+  asio::post(timer->get_executor(), [timer] { timer->cancel(); });
 }
 
 void DeliveryService::open_connections(const std::shared_ptr<Destination>& dest) {
@@ -230,6 +281,17 @@ void DeliveryService::open_connections(const std::shared_ptr<Destination>& dest)
     ++connections_;
     asio::co_spawn(asio::make_strand(*io_), run_connection(shared_from_this(), dest), asio::detached);
   }
+  // At the total limit while this destination waits: close an idle connection of another one, whose slot then
+  // comes here (connection_closed).
+  if (!dest->jobs.empty() && dest->connections < config->delivery.max_connections_per_domain &&
+      connections_ >= config->delivery.max_connections) {
+    for (auto& [key, other] : destinations_) {
+      if (other != dest && !other->idle.empty()) {
+        wake_idle(*other);
+        break;
+      }
+    }
+  }
 }
 
 std::optional<Job> DeliveryService::next_job(const std::shared_ptr<Destination>& dest) {
@@ -238,6 +300,31 @@ std::optional<Job> DeliveryService::next_job(const std::shared_ptr<Destination>&
   Job job = std::move(dest->jobs.front());
   dest->jobs.pop_front();
   return job;
+}
+
+net::awaitable<std::optional<Job>> DeliveryService::wait_for_job(std::shared_ptr<DeliveryService> self,
+                                                                 std::shared_ptr<Destination> dest) {
+  auto config = self->config_.get();
+  if (config->delivery.connection_cache_time.count() <= 0 || self->stopping_) co_return std::nullopt;
+  auto timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
+  timer->expires_after(config->delivery.connection_cache_time);
+  {
+    std::lock_guard lock(self->mutex_);
+    if (!dest->jobs.empty()) {
+      Job job = std::move(dest->jobs.front());
+      dest->jobs.pop_front();
+      co_return job;
+    }
+    dest->idle.push_back(timer);
+  }
+  co_await timer->async_wait(net::use_tuple);
+  std::lock_guard lock(self->mutex_);
+  std::erase(dest->idle, timer);  // still listed when the time ran out
+  // Woken without a job (another connection took it, or a slot is wanted elsewhere): close.
+  if (dest->jobs.empty() || self->stopping_) co_return std::nullopt;
+  Job job = std::move(dest->jobs.front());
+  dest->jobs.pop_front();
+  co_return job;
 }
 
 void DeliveryService::connection_closed(const std::shared_ptr<Destination>& dest) {
@@ -467,6 +554,7 @@ net::awaitable<void> DeliveryService::run_connection(std::shared_ptr<DeliverySer
   std::size_t sent = 0;
   while (!self->stopping_ && sent < dc.max_messages_per_connection) {
     auto job = self->next_job(dest);
+    if (!job) job = co_await wait_for_job(self, dest);
     if (!job) break;
     ++sent;
     const auto& m = *job->message;

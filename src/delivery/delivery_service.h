@@ -32,6 +32,9 @@ class DeliveryService final : public net::BackgroundService, public std::enable_
 
   void start(net::asio::io_context& io, net::BlockingExecutor blocking) override;
   void stop() override;
+  // A message was queued (its id) or made due (nullopt: all of them): deliver now rather than at the next
+  // poll. Thread-safe; WakingQueue calls it.
+  void wake(std::optional<store::QueueId> id);
 
  private:
   // Messages whose TLS demands differ never share a connection: REQUIRETLS (RFC 8689) and "TLS-Required: No"
@@ -43,6 +46,9 @@ class DeliveryService final : public net::BackgroundService, public std::enable_
     TlsClass tls_class = TlsClass::normal;
     std::deque<Job> jobs;
     std::size_t connections = 0;
+    // Connections with nothing to send, each waiting on its timer (connection_cache_time) for the next job;
+    // dispatch() cancels one instead of opening a new connection.
+    std::vector<std::shared_ptr<net::asio::steady_timer>> idle;
   };
 
   DeliveryService(Stores stores, ConfigHolder& config, std::unique_ptr<DnsResolver> resolver,
@@ -63,6 +69,9 @@ class DeliveryService final : public net::BackgroundService, public std::enable_
   void dispatch(Job job);                                  // mutex_ held
   void open_connections(const std::shared_ptr<Destination>& dest);  // mutex_ held
   std::optional<Job> next_job(const std::shared_ptr<Destination>& dest);
+  static net::awaitable<std::optional<Job>> wait_for_job(std::shared_ptr<DeliveryService> self,
+                                                         std::shared_ptr<Destination> dest);
+  static void wake_idle(Destination& dest);  // mutex_ held
   void connection_closed(const std::shared_ptr<Destination>& dest);
   void job_done(store::QueueId id);
 
@@ -74,13 +83,18 @@ class DeliveryService final : public net::BackgroundService, public std::enable_
   std::unique_ptr<MtaStsResolver> mta_sts_;
   net::asio::io_context* io_ = nullptr;
   std::optional<net::BlockingExecutor> blocking_;
-  std::unique_ptr<net::asio::steady_timer> timer_;
+  std::optional<net::asio::strand<net::asio::io_context::executor_type>> strand_;  // the poll loop's
+  std::unique_ptr<net::asio::steady_timer> timer_;  // the poll loop's wait; wake() cancels it
+  std::atomic<bool> started_{false};
   std::atomic<bool> stopping_{false};
 
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Destination>> destinations_;
   std::map<store::QueueId, std::size_t> in_flight_;  // message -> its jobs not yet finished
   std::size_t connections_ = 0;
+  std::vector<store::QueueId> fresh_;  // queued since the loop last looked
+  bool full_poll_wanted_ = false;
+  bool wake_posted_ = false;
 };
 
 }  // namespace bulwark::delivery

@@ -152,6 +152,55 @@ def test_one_connection_carries_many_messages(outbound):
     assert srv.log().count("delivery: connected to mx.remote.example[127.0.0.2]") == 1
 
 
+@pytest.fixture
+def quiet_poll(make_server):
+    """Like `outbound`, but the worker's poll comes only once an hour: whatever is delivered after the first pass
+    was started by the wake-up that queueing a message sends the worker."""
+    def start(**extra):
+        port = free_port_on(ADDRESSES)
+        dns = DnsPeer(ZONE)
+        rx = Receiver("127.0.0.2", port)
+        srv = make_server({"delivery": delivery_settings(dns, port, poll_interval="1h", **extra)})
+        srv.add_user("alice@example.org")
+        srv.start()
+        started.append((srv, dns, rx))
+        return srv, rx
+    started = []
+    yield start
+    for srv, dns, rx in started:
+        srv.stop()
+        rx.stop()
+        dns.stop()
+
+
+def test_queued_message_is_delivered_without_waiting_for_the_poll(quiet_poll):
+    srv, rx = quiet_poll()
+    srv.wait_for_log("delivery: worker started")
+    submit(srv, ["bob@remote.example"], subject="woken")
+    wait_until(lambda: len(rx.messages) == 1, timeout=30, what="a delivery started by the wake-up")
+    assert b"Subject: woken" in rx.messages[0][2]
+
+
+def test_cached_connection_carries_the_next_message(quiet_poll):
+    srv, rx = quiet_poll(connection_cache_time="60s")
+    submit(srv, ["bob@remote.example"], subject="first")
+    srv.wait_for_log("to=<bob@remote.example> delivered")
+    submit(srv, ["carol@remote.example"], subject="second")  # the first connection is idle, still open
+    srv.wait_for_log("to=<carol@remote.example> delivered")
+    assert len(rx.messages) == 2
+    assert srv.log().count("delivery: connected to mx.remote.example[127.0.0.2]") == 1
+
+
+def test_without_connection_cache_each_lull_closes_the_connection(quiet_poll):
+    srv, rx = quiet_poll(connection_cache_time="0s")
+    submit(srv, ["bob@remote.example"], subject="first")
+    srv.wait_for_log("to=<bob@remote.example> delivered")
+    submit(srv, ["carol@remote.example"], subject="second")
+    srv.wait_for_log("to=<carol@remote.example> delivered")
+    assert len(rx.messages) == 2
+    assert srv.log().count("delivery: connected to mx.remote.example[127.0.0.2]") == 2
+
+
 def test_queue_cli_list_show_retry_delete(make_server):
     port = free_port_on(ADDRESSES)
     dns = DnsPeer(ZONE)

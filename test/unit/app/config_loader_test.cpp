@@ -57,6 +57,8 @@ TEST(ConfigLoader, DeliverySection) {
   EXPECT_EQ(defaults.port, 25);
   EXPECT_EQ(defaults.lifetime, std::chrono::seconds(5 * 86400));
   EXPECT_EQ(defaults.max_connections_per_domain, 4u);
+  EXPECT_EQ(defaults.connection_cache_time, std::chrono::seconds(2));
+  EXPECT_EQ(load_config_text("[delivery]\nconnection_cache_time = \"0s\"").value().delivery.connection_cache_time.count(), 0);
   auto config = load_config_text(R"(
 [delivery]
 resolver = "127.0.0.1:5353"
@@ -65,6 +67,7 @@ lifetime = "2d"
 retry_base = "1m"
 retry_max = "1h"
 max_connections_per_domain = 2
+connection_cache_time = "5s"
 require_tls_domains = ["Bank.example", "gov.example"]
 relay_host = "relay.example:587"
 relay_user = "me"
@@ -75,11 +78,13 @@ relay_password = "pw"
   EXPECT_EQ(config.lifetime, std::chrono::seconds(2 * 86400));
   EXPECT_EQ(config.retry_base, std::chrono::seconds(60));
   EXPECT_EQ(config.max_connections_per_domain, 2u);
+  EXPECT_EQ(config.connection_cache_time, std::chrono::seconds(5));
   EXPECT_EQ(config.require_tls_domains, (std::vector<std::string>{"bank.example", "gov.example"}));
   EXPECT_EQ(config.relay_host, "relay.example:587");
   for (const char* bad : {"[delivery]\nport = 0", "[delivery]\nretry_base = \"1h\"\nretry_max = \"1m\"",
                           "[delivery]\nresolver = \"127.0.0.1\"", "[delivery]\nrelay_user = \"x\"",
-                          "[delivery]\nrequire_tls_domains = \"x\"", "[delivery]\nmax_connections_per_domain = 0"}) {
+                          "[delivery]\nrequire_tls_domains = \"x\"", "[delivery]\nmax_connections_per_domain = 0",
+                          "[delivery]\nconnection_cache_time = \"soon\""}) {
     auto r = load_config_text(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_NE(r.error().detail.find("delivery."), std::string::npos) << r.error().detail;
