@@ -248,15 +248,15 @@ std::string Scheduler::send(const store::Principal& who, const std::string& from
   std::string status(kStatusNoUser);
   for (const auto& target : resolved->local) {
     if (target.account_id() == who.account_id()) continue;
-    status = deliver_local(target, method, itip, about, from);
+    status = deliver_local(target, to, method, itip, about, from);
   }
   if (!resolved->remote.empty()) status = queue_remote(who, from, to, method, itip, about);
   return status;
 }
 
-std::string Scheduler::deliver_local(const store::DeliveryTarget& target, const std::string& method,
-                                     const std::string& itip, const SchedulingObject& about,
-                                     const std::string& sender) {
+std::string Scheduler::deliver_local(const store::DeliveryTarget& target, const std::string& recipient,
+                                     const std::string& method, const std::string& itip,
+                                     const SchedulingObject& about, const std::string& sender) {
   if (!services_.dav) return std::string(kStatusFailed);
   auto config = services_.config.get();
   store::SchedulingMessage message;
@@ -265,7 +265,8 @@ std::string Scheduler::deliver_local(const store::DeliveryTarget& target, const 
   message.inbox_item.uid = message.inbox_item.name;
   message.inbox_item.component = about.component;
   message.inbox_item.content = itip;
-  message.apply = apply_for(method, itip, sender, lower(target.address()), about.uid,
+  // The address the message was sent to (an alias included), which is what the recipient's copy names.
+  message.apply = apply_for(method, itip, sender, lower(recipient), about.uid,
                             config->dav.max_recurrence_instances);
   auto outcome = services_.dav->deliver_scheduling_message(target, message);
   if (!outcome) {

@@ -73,7 +73,8 @@ class Scheduler {
   // One message to one address. Returns the SCHEDULE-STATUS it earned.
   std::string send(const store::Principal& who, const std::string& from, const std::string& to,
                    const std::string& method, const std::string& itip, const parse::ical::SchedulingObject& about);
-  std::string deliver_local(const store::DeliveryTarget& target, const std::string& method, const std::string& itip,
+  std::string deliver_local(const store::DeliveryTarget& target, const std::string& recipient,
+                            const std::string& method, const std::string& itip,
                             const parse::ical::SchedulingObject& about, const std::string& sender);
   std::string queue_remote(const store::Principal& who, const std::string& from, const std::string& to,
                            const std::string& method, const std::string& itip,
