@@ -8,10 +8,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -20,6 +22,7 @@
 namespace bulwark::store {
 
 using domain::auth::AccountId;
+using domain::auth::DeliveryTarget;
 using domain::auth::Principal;
 
 enum class CollectionKind { calendar = 1, addressbook = 2 };
@@ -104,12 +107,39 @@ struct SyncChanges {
   std::vector<std::string> removed;        // names deleted after `since`
 };
 
+// --- scheduling (RFC 6638) ---
+// What a scheduling message does to the recipient's calendar object with its UID (found in any of its calendars,
+// or absent): nothing, write `resource` (in place of the current one, else into the default calendar), or remove.
+struct CalendarChange {
+  enum class Action { keep, put, remove };
+  Action action = Action::keep;
+  NewResource resource;
+};
+// Decides the change from the current object (content filled). Runs inside the recipient's transaction: it must
+// only compute (no store calls).
+using SchedulingApply = std::function<Result<CalendarChange>(const std::optional<ResourceInfo>& current)>;
+
+struct SchedulingMessage {
+  std::string uid;         // the iCalendar UID the message is about
+  NewResource inbox_item;  // the iTIP message as stored in the schedule inbox (name unique; uid = name)
+  SchedulingApply apply;   // empty: the message only waits in the inbox for the user
+};
+
+struct SchedulingOutcome {
+  bool calendar_changed = false;
+};
+
+using BusyPeriods = std::vector<std::pair<std::int64_t, std::int64_t>>;
+// Turns one calendar object into its busy periods (expansion, TRANSP, STATUS) within the asked range.
+using BusyReducer = std::function<BusyPeriods(std::string_view content)>;
+
 class DavStore {
  public:
   virtual ~DavStore() = default;
 
   // --- collections ---
-  // The collections of `owner` of this kind that the principal may read.
+  // The collections of `owner` of this kind that the principal may read (not the schedule inbox: clients find
+  // it through schedule-inbox-URL, and one that does not speak scheduling would show it as a calendar).
   [[nodiscard]] virtual Result<std::vector<CollectionInfo>> list_collections(const Principal& who, AccountId owner,
                                                                              CollectionKind kind) = 0;
   [[nodiscard]] virtual Result<CollectionInfo> find_collection(const Principal& who, AccountId owner,
@@ -160,9 +190,27 @@ class DavStore {
   // Creates the account's DAV storage with a default calendar ("default") and address book ("contacts") if
   // missing. Idempotent. Called when an account is created and on the owner's first DAV access.
   [[nodiscard]] virtual Status provision(const Principal& who) = 0;
+
+  // --- scheduling (RFC 6638) ---
+  // The scheduling system delivers an iTIP message to a local calendar user: into its schedule inbox, and, when
+  // `apply` is set, onto its calendar object with that UID, in one transaction. The right to do so is the
+  // DeliveryTarget the directory issued for the recipient address (as for mail): it does not let the sender
+  // read or list anything of the recipient, and the sender's Principal never reaches the recipient's store.
+  // Creates the recipient's DAV storage (with its default calendar) when missing.
+  [[nodiscard]] virtual Result<SchedulingOutcome> deliver_scheduling_message(const DeliveryTarget& target,
+                                                                             const SchedulingMessage& message) = 0;
+  // Free/busy (RFC 6638 5, RFC 4791 7.10): any authenticated principal may learn when another local account is
+  // busy, and nothing else. The store runs `reduce` over the objects of the owner's calendars (not the schedule
+  // inbox) overlapping [start, end) and returns only the periods; no object content leaves the store.
+  [[nodiscard]] virtual Result<BusyPeriods> free_busy(const Principal& who, AccountId owner, std::int64_t start,
+                                                      std::int64_t end, const BusyReducer& reduce) = 0;
 };
 
 inline constexpr std::string_view kDefaultCalendar = "default";
 inline constexpr std::string_view kDefaultAddressBook = "contacts";
+// RFC 6638 2.2 / 2.1: every account's schedule inbox is a calendar collection with this reserved name (its
+// resources are iTIP messages, several may share a UID); the outbox is virtual (POST only), never stored.
+inline constexpr std::string_view kScheduleInbox = "inbox";
+inline constexpr std::string_view kScheduleOutbox = "outbox";
 
 }  // namespace bulwark::store

@@ -11,6 +11,7 @@
 #include "protocol/dav/dav_path.h"
 #include "protocol/dav/multistatus.h"
 #include "protocol/http/http_message.h"
+#include "protocol/scheduling/scheduler.h"
 #include "store/dav_store.h"
 #include "store/directory_store.h"
 
@@ -26,6 +27,7 @@ struct DavContext {
   store::DavStore& store;
   store::DirectoryStore& directory;
   const Config& config;
+  scheduling::Scheduler& scheduler;  // RFC 6638 implicit scheduling (PUT, DELETE, outbox POST)
 
   // The account a URL's <user> names: the principal itself, or another local account (not_found otherwise).
   Result<store::AccountId> owner_of(std::string_view user) const;
@@ -52,6 +54,15 @@ HttpResponse do_put(DavContext& ctx, const DavPath& path);
 HttpResponse do_delete(DavContext& ctx, const DavPath& path);
 HttpResponse do_move(DavContext& ctx, const DavPath& path);
 HttpResponse do_report(DavContext& ctx, const DavPath& path);
+HttpResponse do_post(DavContext& ctx, const DavPath& path);  // dav_scheduling.cpp: the schedule outbox
+
+// --- scheduling collections (dav_scheduling.cpp) ---
+bool is_schedule_inbox(const DavPath& path);
+bool is_schedule_outbox(const DavPath& path);
+// PROPFIND of the virtual outbox (RFC 6638 2.1) and the scheduling properties of principals and the inbox.
+std::optional<std::string> outbox_property(const DavContext& ctx, const DavPath& path, const PropName& name);
+std::optional<std::string> scheduling_principal_property(const DavContext& ctx, const DavPath& path,
+                                                         const PropName& name);
 
 // --- shared by PROPFIND and REPORT (dav_properties.cpp) ---
 // The value of property `name` of a collection or resource, or nullopt when it has none.

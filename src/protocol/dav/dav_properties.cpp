@@ -70,7 +70,7 @@ std::optional<std::string> virtual_property(const DavContext& ctx, const DavPath
     if (name == dav("owner")) return href(principal_href(path.user));
     if (name == caldav("calendar-home-set")) return href(home_href(CollectionKind::calendar, path.user));
     if (name == carddav("addressbook-home-set")) return href(home_href(CollectionKind::addressbook, path.user));
-    if (name == caldav("calendar-user-address-set")) return href("mailto:" + path.user);
+    if (auto scheduling = scheduling_principal_property(ctx, path, name)) return scheduling;
     if (name == dav("current-user-privilege-set")) {
       bool own = ctx.owner_of(path.user).value_or(-1) == ctx.who.account_id();
       return privileges(own ? store::DavRights::all() : store::DavRights{true, false});
@@ -154,6 +154,11 @@ std::optional<std::string> collection_property(const DavContext& ctx, const DavP
                                                const store::CollectionInfo& info, const PropName& name) {
   if (auto common = common_property(ctx, name)) return common;
   const bool is_calendar = info.kind == CollectionKind::calendar;
+  const bool is_inbox = is_calendar && info.name == store::kScheduleInbox;
+  if (is_inbox && name == dav("resourcetype")) return std::string("<d:collection/><c:schedule-inbox/>");
+  if (is_inbox && name == caldav("schedule-default-calendar-URL")) {
+    return href(collection_href(CollectionKind::calendar, path.user, store::kDefaultCalendar));
+  }
   if (name == dav("resourcetype")) return is_calendar ? "<d:collection/><c:calendar/>" : "<d:collection/><card:addressbook/>";
   if (name == dav("displayname")) return xml::xml_escape(info.display_name);
   if (name == cs("getctag")) return std::to_string(info.sync_seq);
@@ -245,6 +250,13 @@ HttpResponse do_propfind(DavContext& ctx, const DavPath& path) {
       break;
     }
     case PathKind::collection: {
+      if (is_schedule_outbox(path)) {
+        auto owner = ctx.owner_of(path.user);
+        if (!owner || *owner != ctx.who.account_id()) return HttpResponse::text(404, "Not Found\n");
+        add_response(ms, href_of(path), *req, path.kind,
+                     [&](const PropName& n) { return outbox_property(ctx, path, n); });
+        break;
+      }
       auto info = ctx.collection(path);
       if (!info) return error_response(info.error());
       add_response(ms, href_of(path), *req, path.kind,

@@ -85,6 +85,9 @@ HttpResponse do_mkcol(DavContext& ctx, const DavPath& path, bool is_mkcalendar) 
     return HttpResponse::text(403, "collections are created at /dav/calendars/<user>/<name>/ or "
                                    "/dav/addressbooks/<user>/<name>/\n");
   }
+  if (is_schedule_inbox(path) || is_schedule_outbox(path)) {
+    return precondition_response(403, xml::kDav, "resource-must-be-null", "this name is the schedule inbox or outbox");
+  }
   auto request = read_mkcol(ctx);
   if (!request) return error_response(request.error());
   auto kind = is_mkcalendar ? CollectionKind::calendar : request->kind.value_or(path.collection_kind);
@@ -128,6 +131,7 @@ HttpResponse do_get(DavContext& ctx, const DavPath& path, bool head_only) {
 
 HttpResponse do_put(DavContext& ctx, const DavPath& path) {
   if (path.kind != PathKind::resource) return HttpResponse::text(405, "PUT needs a resource inside a collection\n");
+  if (is_schedule_inbox(path)) return HttpResponse::text(403, "Only the server delivers into the schedule inbox\n");
   auto info = ctx.collection(path);
   if (!info) return error_response(info.error());
   const auto& body = ctx.request.body;
@@ -157,8 +161,25 @@ HttpResponse do_put(DavContext& ctx, const DavPath& path) {
     resource.uid = card->uid;
     resource.component = "VCARD";
   }
+  // RFC 6638 3: the server schedules for objects in the owner's own calendars (not in calendars shared to it).
+  std::optional<scheduling::PutPlan> plan;
+  if (info->kind == CollectionKind::calendar && info->ref.owner == ctx.who.account_id()) {
+    std::optional<std::string> old_object;
+    if (auto old = ctx.store.get_resource(ctx.who, info->ref, path.resource)) old_object = std::move(old->content);
+    plan = ctx.scheduler.plan_put(ctx.who, std::move(old_object), body);
+    if (plan->is_content_changed) resource.content = plan->content;
+  }
   auto result = ctx.store.put_resource(ctx.who, info->ref, resource, write_condition(ctx));
   if (!result) return error_response(result.error());
+  if (plan && (result->outcome == store::WriteOutcome::created || result->outcome == store::WriteOutcome::updated)) {
+    ctx.scheduler.execute(ctx.who, *plan);
+    if (plan->is_content_changed) {
+      // The stored object differs from the body (SCHEDULE-STATUS): no ETag, so the client fetches it again.
+      HttpResponse r;
+      r.status = result->outcome == store::WriteOutcome::created ? 201 : 204;
+      return r;
+    }
+  }
   switch (result->outcome) {
     case store::WriteOutcome::precondition_failed:
       return HttpResponse::text(412, "The resource changed (If-Match / If-None-Match)\n");
@@ -177,6 +198,7 @@ HttpResponse do_put(DavContext& ctx, const DavPath& path) {
 
 HttpResponse do_delete(DavContext& ctx, const DavPath& path) {
   if (path.kind == PathKind::collection) {
+    if (is_schedule_inbox(path)) return HttpResponse::text(403, "The schedule inbox cannot be deleted\n");
     auto info = ctx.collection(path);
     if (!info) return error_response(info.error());
     if (auto s = ctx.store.delete_collection(ctx.who, info->ref); !s) return error_response(s.error());
@@ -187,9 +209,14 @@ HttpResponse do_delete(DavContext& ctx, const DavPath& path) {
   if (path.kind != PathKind::resource) return HttpResponse::text(403, "This resource cannot be deleted\n");
   auto info = ctx.collection(path);
   if (!info) return error_response(info.error());
+  std::optional<std::string> old_object;
+  if (info->kind == CollectionKind::calendar && info->ref.owner == ctx.who.account_id() && !is_schedule_inbox(path)) {
+    if (auto old = ctx.store.get_resource(ctx.who, info->ref, path.resource)) old_object = std::move(old->content);
+  }
   auto outcome = ctx.store.delete_resource(ctx.who, info->ref, path.resource, write_condition(ctx));
   if (!outcome) return error_response(outcome.error());
   if (*outcome == store::WriteOutcome::precondition_failed) return HttpResponse::text(412, "Precondition failed\n");
+  if (old_object) ctx.scheduler.after_delete(ctx.who, *old_object);
   HttpResponse r;
   r.status = 204;
   return r;
@@ -203,6 +230,9 @@ HttpResponse do_move(DavContext& ctx, const DavPath& path) {
   if (!destination || destination->kind != PathKind::resource ||
       destination->collection_kind != path.collection_kind) {
     return HttpResponse::text(400, "The Destination is not a resource in a collection of the same kind\n");
+  }
+  if (is_schedule_inbox(*destination) || is_schedule_inbox(path)) {
+    return HttpResponse::text(403, "Objects are not moved into or out of the schedule inbox\n");
   }
   auto from = ctx.collection(path);
   if (!from) return error_response(from.error());

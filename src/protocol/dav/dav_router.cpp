@@ -9,7 +9,7 @@ namespace bulwark::protocol::dav {
 namespace {
 
 constexpr std::string_view kAllow =
-    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, MOVE, REPORT";
+    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, MOVE, REPORT, POST";
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -20,7 +20,7 @@ bool iequals(std::string_view a, std::string_view b) {
 HttpResponse options_response() {
   HttpResponse r;
   r.status = 200;
-  r.with("DAV", "1, 3, calendar-access, addressbook, extended-mkcol");
+  r.with("DAV", "1, 3, calendar-access, addressbook, extended-mkcol, calendar-auto-schedule");
   r.with("Allow", std::string(kAllow));
   return r;
 }
@@ -49,6 +49,7 @@ Result<std::optional<XmlElement>> DavContext::body_xml() const {
 }
 
 Result<store::CollectionInfo> DavContext::collection(const DavPath& path) const {
+  if (is_schedule_outbox(path)) return fail(Errc::not_found, "the schedule outbox only takes POST");
   BULWARK_TRY_ASSIGN(auto owner, owner_of(path.user));
   return store.find_collection(who, owner, path.collection_kind, path.collection);
 }
@@ -70,7 +71,8 @@ std::optional<http::HttpResponse> DavRouter::handle_anonymous(const http::HttpRe
 
 http::HttpResponse DavRouter::handle(const http::HttpRequest& request, const store::Principal& who) {
   auto config = services_.config.get();
-  DavContext ctx{request, who, store_, services_.directory, *config};
+  scheduling::Scheduler scheduler(services_);
+  DavContext ctx{request, who, store_, services_.directory, *config, scheduler};
   auto path = parse_dav_path(request.target);
   if (!path) return error_response(path.error());
   const std::string& method = request.method;
@@ -85,6 +87,7 @@ http::HttpResponse DavRouter::handle(const http::HttpRequest& request, const sto
   if (method == "DELETE") return do_delete(ctx, *path);
   if (method == "MOVE") return do_move(ctx, *path);
   if (method == "REPORT") return do_report(ctx, *path);
+  if (method == "POST") return do_post(ctx, *path);
   auto r = HttpResponse::text(405, "Method not allowed\n");
   r.with("Allow", std::string(kAllow));
   return r;

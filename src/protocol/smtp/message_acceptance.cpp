@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "net/blocking.h"
 #include "parse/smtp/tls_required.h"
+#include "protocol/smtp/imip_hook.h"
 #include "protocol/smtp/message_delivery.h"
 #include "protocol/smtp/received_header.h"
 #include "protocol/smtp/sender_check.h"
@@ -94,11 +95,29 @@ net::awaitable<void> SmtpSession::accept_message(std::string body, parse::smtp::
   job.remote.submitted_by = principal_ ? principal_->address() : std::string();
   body.clear();
   body.shrink_to_fit();
+  // Kept only for messages that may carry an invitation (iMIP), for the hook after delivery.
+  std::string imip_copy;
+  if (!job.local.empty() && services_.dav != nullptr && may_carry_imip(job.content)) imip_copy = job.content;
 
   auto deliver = [job = std::move(job)]() mutable { return deliver_message(std::move(job)); };
   auto outcome = co_await net::run_blocking(connection_->blocking, std::move(deliver));
   for (const auto& r : outcome.local) {
     if (!r.error) services_.notify_mailbox_changed(r.account, 0);  // wakes IMAP IDLE on that account
+  }
+
+  if (!imip_copy.empty() && !outcome.failure) {
+    ImipHookJob hook;
+    hook.services = &services_;
+    hook.content = std::move(imip_copy);
+    hook.sender = principal_;
+    for (const auto& target : transaction.local) {
+      for (const auto& r : outcome.local) {
+        if (!r.error && r.account == target.account_id()) hook.delivered.push_back(target);
+      }
+    }
+    auto run_hook = [hook = std::move(hook)]() mutable { return run_imip_hook(std::move(hook)); };
+    auto scheduled = co_await net::run_blocking(connection_->blocking, std::move(run_hook));
+    if (scheduled > 0) connection_->log.info("message {}: invitation for {} recipient(s)", trace.id, scheduled);
   }
 
   std::string uids;

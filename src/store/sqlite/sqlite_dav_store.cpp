@@ -194,8 +194,8 @@ Status remove_resource(Database& db, std::int64_t collection, std::string_view n
   return tomb.bind(1, collection).bind(2, name).bind(3, static_cast<std::int64_t>(seq)).run();
 }
 
-Result<CollectionInfo> insert_collection(Database& db, AccountId owner, const Principal& who, CollectionKind kind,
-                                         std::string_view name, const CollectionProps& props) {
+// Inserts the collection row; already_exists when the name is taken. No rights check: callers did it.
+Status insert_collection_row(Database& db, CollectionKind kind, std::string_view name, const CollectionProps& props) {
   BULWARK_TRY_ASSIGN(auto stmt, db.prepare("INSERT INTO collection(kind, name, display_name, description, color, "
                                            "components) VALUES(?, ?, ?, ?, ?, ?)"));
   std::string components = props.components.value_or(kind == CollectionKind::calendar ? "VEVENT,VTODO" : "");
@@ -210,10 +210,16 @@ Result<CollectionInfo> insert_collection(Database& db, AccountId owner, const Pr
     if (status.error().code == Errc::already_exists) return fail(Errc::already_exists, "collection exists");
     return tl::unexpected(status.error());
   }
+  return ok();
+}
+
+Result<CollectionInfo> insert_collection(Database& db, AccountId owner, const Principal& who, CollectionKind kind,
+                                         std::string_view name, const CollectionProps& props) {
+  BULWARK_TRY(insert_collection_row(db, kind, name, props));
   return load_collection(db, owner, who, db.last_insert_rowid());
 }
 
-Status provision_defaults(Database& db, AccountId owner, const Principal& who) {
+Status provision_defaults(Database& db) {
   Database::Transaction txn(db);
   BULWARK_TRY(txn.begin());
   BULWARK_TRY_ASSIGN(auto count, db.prepare("SELECT count(*) FROM collection"));
@@ -221,11 +227,18 @@ Status provision_defaults(Database& db, AccountId owner, const Principal& who) {
   if (row && count.column_int(0) > 0) return ok();
   CollectionProps calendar;
   calendar.display_name = "Calendar";
-  BULWARK_TRY(insert_collection(db, owner, who, CollectionKind::calendar, kDefaultCalendar, calendar));
+  BULWARK_TRY(insert_collection_row(db, CollectionKind::calendar, kDefaultCalendar, calendar));
   CollectionProps contacts;
   contacts.display_name = "Contacts";
-  BULWARK_TRY(insert_collection(db, owner, who, CollectionKind::addressbook, kDefaultAddressBook, contacts));
+  BULWARK_TRY(insert_collection_row(db, CollectionKind::addressbook, kDefaultAddressBook, contacts));
   return txn.commit();
+}
+
+// Every account has a schedule inbox (RFC 6638 2.2), also those provisioned before scheduling existed.
+Status ensure_schedule_inbox(Database& db) {
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("INSERT OR IGNORE INTO collection(kind, name, display_name, components) "
+                                           "VALUES(?, ?, 'Scheduling inbox', 'VEVENT,VTODO,VJOURNAL,VFREEBUSY')"));
+  return stmt.bind(1, static_cast<std::int64_t>(CollectionKind::calendar)).bind(2, kScheduleInbox).run();
 }
 
 }  // namespace
@@ -234,9 +247,12 @@ SqliteDavStore::SqliteDavStore(std::filesystem::path data_dir) : data_dir_(std::
 SqliteDavStore::~SqliteDavStore() = default;
 
 Result<std::shared_ptr<SqliteDavStore::AccountDb>> SqliteDavStore::account_db(const Principal& who, AccountId owner) {
+  return open_account(owner, who.account_id() == owner);
+}
+
+Result<std::shared_ptr<SqliteDavStore::AccountDb>> SqliteDavStore::open_account(AccountId owner, bool own) {
   std::lock_guard lock(pool_mutex_);
   if (auto it = pool_.find(owner); it != pool_.end()) return it->second;
-  const bool own = who.account_id() == owner;
   auto dir = data_dir_ / "accounts" / std::to_string(owner);
   auto path = dir / "dav.db";
   std::error_code ec;
@@ -248,7 +264,8 @@ Result<std::shared_ptr<SqliteDavStore::AccountDb>> SqliteDavStore::account_db(co
   BULWARK_TRY_ASSIGN(auto db, Database::open(path));
   BULWARK_TRY(db.exec("PRAGMA foreign_keys = ON"));
   BULWARK_TRY(db.exec(kSchema));
-  if (own) BULWARK_TRY(provision_defaults(db, owner, who));
+  if (own) BULWARK_TRY(provision_defaults(db));
+  BULWARK_TRY(ensure_schedule_inbox(db));
   auto account = std::make_shared<AccountDb>(owner, std::move(db));
   pool_.emplace(owner, account);
   return account;
@@ -257,7 +274,8 @@ Result<std::shared_ptr<SqliteDavStore::AccountDb>> SqliteDavStore::account_db(co
 Status SqliteDavStore::provision(const Principal& who) {
   BULWARK_TRY_ASSIGN(auto adb, account_db(who, who.account_id()));
   std::lock_guard lock(adb->mutex);
-  return provision_defaults(adb->db, who.account_id(), who);
+  BULWARK_TRY(provision_defaults(adb->db));
+  return ensure_schedule_inbox(adb->db);
 }
 
 Result<std::vector<CollectionInfo>> SqliteDavStore::list_collections(const Principal& who, AccountId owner,
@@ -269,8 +287,11 @@ Result<std::vector<CollectionInfo>> SqliteDavStore::list_collections(const Princ
   }
   auto adb = *adb_result;
   std::lock_guard lock(adb->mutex);
-  BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare(std::string(kCollectionColumns) + "WHERE kind = ? ORDER BY name"));
-  stmt.bind(1, static_cast<std::int64_t>(kind));
+  // The schedule inbox is reached by its name (schedule-inbox-URL), not listed among the calendars.
+  BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare(std::string(kCollectionColumns) +
+                                                "WHERE kind = ? AND NOT (kind = ? AND name = ?) ORDER BY name"));
+  stmt.bind(1, static_cast<std::int64_t>(kind)).bind(2, static_cast<std::int64_t>(CollectionKind::calendar));
+  stmt.bind(3, kScheduleInbox);
   std::vector<CollectionInfo> out;
   for (;;) {
     BULWARK_TRY_ASSIGN(bool row, stmt.step());
@@ -466,6 +487,110 @@ Result<PutResult> SqliteDavStore::move_resource(const Principal& who, Collection
   BULWARK_TRY_ASSIGN(auto result, write_resource(adb->db, to.id, moved, condition));
   if (result.outcome == WriteOutcome::created || result.outcome == WriteOutcome::updated) BULWARK_TRY(txn.commit());
   return result;
+}
+
+namespace {
+
+// Where a scheduling message's UID lives among the account's calendars (the inbox excluded): collection and name.
+Result<std::optional<std::pair<std::int64_t, ResourceInfo>>> find_scheduled_object(Database& db, std::string_view uid) {
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT r.collection_id, r.name FROM resource r JOIN collection c ON "
+                                           "c.id = r.collection_id WHERE c.kind = ? AND c.name <> ? AND r.uid = ? "
+                                           "ORDER BY c.name = ? DESC, c.id LIMIT 1"));
+  stmt.bind(1, static_cast<std::int64_t>(CollectionKind::calendar)).bind(2, kScheduleInbox).bind(3, uid);
+  stmt.bind(4, kDefaultCalendar);
+  BULWARK_TRY_ASSIGN(bool row, stmt.step());
+  using Found = std::optional<std::pair<std::int64_t, ResourceInfo>>;
+  if (!row) return Found();
+  const std::int64_t collection = stmt.column_int(0);
+  const std::string name = stmt.column_text(1);
+  BULWARK_TRY_ASSIGN(auto resource, find_resource(db, collection, name, true));
+  if (!resource) return Found();
+  return Found(std::make_pair(collection, std::move(*resource)));
+}
+
+// RFC 6638 9.2 schedule-default-calendar-URL: "default", else the first other calendar; nullopt when none.
+Result<std::optional<std::int64_t>> default_calendar_id(Database& db) {
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT id FROM collection WHERE kind = ? AND name <> ? "
+                                           "ORDER BY name = ? DESC, id LIMIT 1"));
+  stmt.bind(1, static_cast<std::int64_t>(CollectionKind::calendar)).bind(2, kScheduleInbox).bind(3, kDefaultCalendar);
+  BULWARK_TRY_ASSIGN(bool row, stmt.step());
+  if (!row) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(stmt.column_int(0));
+}
+
+Result<std::int64_t> inbox_id(Database& db) {
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT id FROM collection WHERE kind = ? AND name = ?"));
+  BULWARK_TRY_ASSIGN(bool row,
+                     stmt.bind(1, static_cast<std::int64_t>(CollectionKind::calendar)).bind(2, kScheduleInbox).step());
+  if (!row) return fail(Errc::internal, "no schedule inbox");
+  return stmt.column_int(0);
+}
+
+}  // namespace
+
+Result<SchedulingOutcome> SqliteDavStore::deliver_scheduling_message(const DeliveryTarget& target,
+                                                                     const SchedulingMessage& message) {
+  // The DeliveryTarget is the capability: the directory issued it for this account when it resolved the
+  // recipient address. It may create the account's DAV storage like the owner's first access would.
+  BULWARK_TRY_ASSIGN(auto adb, open_account(target.account_id(), true));
+  std::lock_guard lock(adb->mutex);
+  Database::Transaction txn(adb->db);
+  BULWARK_TRY(txn.begin());
+  BULWARK_TRY_ASSIGN(auto inbox, inbox_id(adb->db));
+  BULWARK_TRY_ASSIGN(auto stored, write_resource(adb->db, inbox, message.inbox_item, WriteCondition{}));
+  if (stored.outcome != WriteOutcome::created && stored.outcome != WriteOutcome::updated) {
+    return fail(Errc::already_exists, "the schedule inbox already has this message");
+  }
+  SchedulingOutcome outcome;
+  if (message.apply) {
+    BULWARK_TRY_ASSIGN(auto found, find_scheduled_object(adb->db, message.uid));
+    std::optional<ResourceInfo> current;
+    if (found) current = found->second;
+    BULWARK_TRY_ASSIGN(auto change, message.apply(current));
+    if (change.action == CalendarChange::Action::remove && found) {
+      BULWARK_TRY(remove_resource(adb->db, found->first, found->second.name));
+      outcome.calendar_changed = true;
+    } else if (change.action == CalendarChange::Action::put) {
+      std::optional<std::int64_t> collection;
+      if (found) {
+        collection = found->first;
+        change.resource.name = found->second.name;
+      } else {
+        BULWARK_TRY_ASSIGN(collection, default_calendar_id(adb->db));
+      }
+      if (collection) {
+        BULWARK_TRY_ASSIGN(auto written, write_resource(adb->db, *collection, change.resource, WriteCondition{}));
+        outcome.calendar_changed =
+            written.outcome == WriteOutcome::created || written.outcome == WriteOutcome::updated;
+      }
+    }
+  }
+  BULWARK_TRY(txn.commit());
+  return outcome;
+}
+
+Result<BusyPeriods> SqliteDavStore::free_busy(const Principal& who, AccountId owner, std::int64_t start,
+                                              std::int64_t end, const BusyReducer& reduce) {
+  (void)who;  // every authenticated principal may ask (dav_store.h); only periods leave this function
+  auto adb_result = open_account(owner, false);
+  if (!adb_result) {
+    if (adb_result.error().code == Errc::not_found) return BusyPeriods{};  // never used its calendars: free
+    return tl::unexpected(adb_result.error());
+  }
+  auto adb = *adb_result;
+  std::lock_guard lock(adb->mutex);
+  BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare("SELECT r.content FROM resource r JOIN collection c ON "
+                                                "c.id = r.collection_id WHERE c.kind = ? AND c.name <> ? AND "
+                                                "r.component = 'VEVENT' AND r.start_time < ? AND r.end_time > ?"));
+  stmt.bind(1, static_cast<std::int64_t>(CollectionKind::calendar)).bind(2, kScheduleInbox).bind(3, end).bind(4, start);
+  BusyPeriods out;
+  for (;;) {
+    BULWARK_TRY_ASSIGN(bool row, stmt.step());
+    if (!row) break;
+    auto periods = reduce(stmt.column_text(0));
+    out.insert(out.end(), periods.begin(), periods.end());
+  }
+  return out;
 }
 
 }  // namespace bulwark::store::sqlite

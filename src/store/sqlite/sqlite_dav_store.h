@@ -44,12 +44,18 @@ class SqliteDavStore final : public DavStore {
   Result<PutResult> move_resource(const Principal& who, CollectionRef from, std::string_view name, CollectionRef to,
                                   std::string_view new_name, bool overwrite) override;
   Status provision(const Principal& who) override;
+  Result<SchedulingOutcome> deliver_scheduling_message(const DeliveryTarget& target,
+                                                       const SchedulingMessage& message) override;
+  Result<BusyPeriods> free_busy(const Principal& who, AccountId owner, std::int64_t start, std::int64_t end,
+                                const BusyReducer& reduce) override;
 
   struct AccountDb;  // one account's connection and its lock (sqlite_dav_store.cpp)
 
  private:
   // The owner's database; created (and provisioned) only when the owner itself asks.
   Result<std::shared_ptr<AccountDb>> account_db(const Principal& who, AccountId owner);
+  // The same for the scheduling system: `may_create` only with a DeliveryTarget for `owner`.
+  Result<std::shared_ptr<AccountDb>> open_account(AccountId owner, bool may_create);
 
   std::filesystem::path data_dir_;
   std::mutex pool_mutex_;

@@ -158,3 +158,100 @@ TEST_F(DavStoreTest, CollectionsAndMove) {
 
 }  // namespace
 }  // namespace bulwark::store
+
+namespace bulwark::store {
+namespace {
+
+class DavSchedulingTest : public StoreFixture {
+ protected:
+  void SetUp() override {
+    StoreFixture::SetUp();
+    dav_ = std::make_unique<sqlite::SqliteDavStore>(dir_.path());
+  }
+  static SchedulingMessage message(std::string uid, std::string inbox_name, SchedulingApply apply) {
+    SchedulingMessage m;
+    m.uid = uid;
+    m.inbox_item.name = inbox_name;
+    m.inbox_item.uid = inbox_name;
+    m.inbox_item.component = "VEVENT";
+    m.inbox_item.content = "METHOD:REQUEST " + uid;
+    m.apply = std::move(apply);
+    return m;
+  }
+  static SchedulingApply put_as(std::string content, std::string* seen = nullptr) {
+    return [content, seen](const std::optional<ResourceInfo>& current) -> Result<CalendarChange> {
+      if (seen) *seen = current ? current->content : "(none)";
+      CalendarChange change;
+      change.action = CalendarChange::Action::put;
+      change.resource.name = "scheduled.ics";
+      change.resource.uid = "u1";
+      change.resource.component = "VEVENT";
+      change.resource.content = content;
+      change.resource.start = 100;
+      change.resource.end = 200;
+      return change;
+    };
+  }
+  std::unique_ptr<sqlite::SqliteDavStore> dav_;
+};
+
+TEST_F(DavSchedulingTest, DeliversIntoInboxAndDefaultCalendarThroughADeliveryTarget) {
+  // Bob never used DAV: the delivery creates his storage, as his first access would.
+  auto delivered = dav_->deliver_scheduling_message(target("bob@example.org"), message("u1", "m1.ics", put_as("v1")));
+  ASSERT_TRUE(delivered) << delivered.error().detail;
+  EXPECT_TRUE(delivered->calendar_changed);
+  auto bob = login("bob@example.org");
+  auto inbox = dav_->find_collection(bob, bob.account_id(), CollectionKind::calendar, kScheduleInbox).value();
+  auto items = dav_->list_resources(bob, inbox.ref, true).value();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].content, "METHOD:REQUEST u1");
+  auto cal = dav_->find_collection(bob, bob.account_id(), CollectionKind::calendar, kDefaultCalendar).value();
+  EXPECT_EQ(dav_->get_resource(bob, cal.ref, "scheduled.ics").value().content, "v1");
+  // The inbox is not listed among the calendars.
+  EXPECT_EQ(dav_->list_collections(bob, bob.account_id(), CollectionKind::calendar).value().size(), 1u);
+
+  // A second message with the same UID: a new inbox item, and the existing object is handed to `apply`.
+  std::string seen;
+  ASSERT_TRUE(dav_->deliver_scheduling_message(target("bob@example.org"), message("u1", "m2.ics", put_as("v2", &seen))));
+  EXPECT_EQ(seen, "v1");
+  EXPECT_EQ(dav_->list_resources(bob, inbox.ref, false).value().size(), 2u);
+  EXPECT_EQ(dav_->get_resource(bob, cal.ref, "scheduled.ics").value().content, "v2");
+
+  // Without `apply` the message only waits in the inbox.
+  auto waiting = dav_->deliver_scheduling_message(target("bob@example.org"), message("u9", "m3.ics", nullptr));
+  ASSERT_TRUE(waiting);
+  EXPECT_FALSE(waiting->calendar_changed);
+  EXPECT_EQ(dav_->list_resources(bob, cal.ref, false).value().size(), 1u);
+
+  // An `apply` that fails leaves nothing behind, not even the inbox item.
+  SchedulingApply broken = [](const std::optional<ResourceInfo>&) -> Result<CalendarChange> {
+    return fail(Errc::invalid_syntax, "bad");
+  };
+  EXPECT_FALSE(dav_->deliver_scheduling_message(target("bob@example.org"), message("u1", "m4.ics", broken)));
+  EXPECT_EQ(dav_->list_resources(bob, inbox.ref, false).value().size(), 3u);
+}
+
+TEST_F(DavSchedulingTest, FreeBusyReturnsOnlyWhatTheReducerMakesOfTheOwnersCalendars) {
+  auto alice = login("alice@example.org");
+  auto bob = login("bob@example.org");
+  // Nothing stored yet: free.
+  EXPECT_TRUE(dav_->free_busy(alice, bob.account_id(), 0, 1000, {}).value().empty());
+  ASSERT_TRUE(dav_->provision(bob));
+  auto cal = dav_->find_collection(bob, bob.account_id(), CollectionKind::calendar, kDefaultCalendar).value();
+  NewResource in_range{"a.ics", "a", "VEVENT", "busy-a", 100, 200, false};
+  NewResource outside{"b.ics", "b", "VEVENT", "busy-b", 5000, 6000, false};
+  ASSERT_TRUE(dav_->put_resource(bob, cal.ref, in_range, {}));
+  ASSERT_TRUE(dav_->put_resource(bob, cal.ref, outside, {}));
+  ASSERT_TRUE(dav_->deliver_scheduling_message(target("bob@example.org"), message("u1", "m1.ics", nullptr)));
+  std::vector<std::string> reduced;
+  BusyReducer reduce = [&](std::string_view content) {
+    reduced.emplace_back(content);
+    return BusyPeriods{{100, 200}};
+  };
+  auto busy = dav_->free_busy(alice, bob.account_id(), 0, 1000, reduce).value();
+  EXPECT_EQ(busy, (BusyPeriods{{100, 200}}));
+  EXPECT_EQ(reduced, std::vector<std::string>{"busy-a"});  // not the other event, not the inbox
+}
+
+}  // namespace
+}  // namespace bulwark::store
