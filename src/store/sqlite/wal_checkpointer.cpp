@@ -50,35 +50,45 @@ void WalCheckpointer::run() {
     std::map<std::filesystem::path, std::weak_ptr<std::mutex>> work;
     work.swap(requested_);
     lock.unlock();
+    bool retry = false;
     for (const auto& [path, writer_lock] : work) {
-      checkpoint(path, writer_lock);
-      // Requests made while it ran are stale: a commit before the last step is copied, and one after it
-      // restarted the WAL. Running again would only sync the database for a few new frames.
-      std::lock_guard drop(mutex_);
-      requested_.erase(path);
+      const bool complete = checkpoint(path, writer_lock);
+      std::lock_guard relock(mutex_);
+      if (complete) {
+        // Requests made while it ran are stale: a commit before the last step is copied, and one after it
+        // restarted the WAL. Running again would only sync the database for a few new frames.
+        requested_.erase(path);
+      } else {
+        // Busy or failed (it could not even open the database): asked again, after a pause, so that a WAL
+        // handed over once is never left behind.
+        requested_.insert({path, writer_lock});
+        retry = true;
+      }
     }
     lock.lock();
+    if (retry) wake_.wait_for(lock, std::chrono::milliseconds(10), [this] { return stopping_; });
   }
 }
 
-void WalCheckpointer::checkpoint(const std::filesystem::path& path, const std::weak_ptr<std::mutex>& writer_lock) {
+bool WalCheckpointer::checkpoint(const std::filesystem::path& path, const std::weak_ptr<std::mutex>& writer_lock) {
   auto it = connections_.find(path);
   if (it == connections_.end()) {
     auto opened = Database::open(path);
-    if (!opened) return;  // retried on the next request
+    if (!opened) return false;
     it = connections_.emplace(path, std::move(*opened)).first;
   }
   sqlite3* db = it->second.handle();
   int log = 0, copied = 0;
   // The bulk of the copy and the database sync, while commits go on.
-  if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) != SQLITE_OK) return;
-  if (copied >= log) return;  // all of it: the next commit restarts the WAL
+  if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) != SQLITE_OK) return false;
+  if (copied >= log) return true;  // all of it: the next commit restarts the WAL
   // The frames committed meanwhile, with the writer held off. The writer connection is the account's only
   // reader too, so nothing pins the WAL: everything gets copied, and the next commit restarts it.
   auto held = writer_lock.lock();
-  if (!held) return;  // the owner is gone
+  if (!held) return true;  // the owner is gone: nothing left to do for it
   std::lock_guard hold(*held);
-  (void)sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+  if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) != SQLITE_OK) return false;
+  return copied >= log;
 }
 
 }  // namespace bulwark::store::sqlite

@@ -11,6 +11,7 @@
 // before SQLite lets a writer reuse the WAL.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <condition_variable>
 #include <filesystem>
@@ -49,7 +50,8 @@ class WalCheckpointer {
   static int on_commit(void* arg, sqlite3* db, const char* name, int pages);
   void request(const Writer& writer);
   void run();
-  void checkpoint(const std::filesystem::path& path, const std::weak_ptr<std::mutex>& writer_lock);
+  // True when the whole WAL was copied (or its owner is gone); false when it must be tried again.
+  bool checkpoint(const std::filesystem::path& path, const std::weak_ptr<std::mutex>& writer_lock);
 
   WalLimits limits_;
   std::mutex mutex_;
