@@ -88,6 +88,8 @@ class Database {
   [[nodiscard]] Status exec(std::string_view sql);
   std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
   int changes() const { return sqlite3_changes(db_); }
+  // For the C API calls this layer does not wrap (WAL hook and checkpoints, see wal_checkpointer.h).
+  sqlite3* handle() const { return db_; }
 
   // BEGIN IMMEDIATE ... COMMIT; rolled back on destruction unless committed.
   class Transaction {

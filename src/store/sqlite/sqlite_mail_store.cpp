@@ -37,6 +37,7 @@ struct SqliteMailStore::AccountDb {
   std::condition_variable batch_done;
   std::vector<group_commit::PendingDelivery*> pending;
   bool committing = false;
+  WalCheckpointer::Writer wal;  // the WAL hook's registration (wal_checkpointer.h)
 };
 
 namespace {
@@ -413,8 +414,11 @@ std::vector<Result<Appended>> commit_batch(Database& db, const std::vector<Pendi
 }  // namespace
 
 SqliteMailStore::SqliteMailStore(std::filesystem::path data_dir, std::shared_ptr<BlobStore> blobs,
-                                 std::uint64_t inline_body_max)
-    : data_dir_(std::move(data_dir)), blobs_(std::move(blobs)), inline_body_max_(inline_body_max) {}
+                                 std::uint64_t inline_body_max, WalLimits wal_limits)
+    : data_dir_(std::move(data_dir)),
+      blobs_(std::move(blobs)),
+      inline_body_max_(inline_body_max),
+      checkpointer_(wal_limits) {}
 
 SqliteMailStore::~SqliteMailStore() = default;
 
@@ -432,6 +436,9 @@ Result<std::shared_ptr<SqliteMailStore::AccountDb>> SqliteMailStore::account_db(
   BULWARK_TRY_ASSIGN(auto db, Database::open(path));
   BULWARK_TRY(db.exec(kSchema));
   auto account = std::make_shared<AccountDb>(owner, std::move(db));
+  account->wal.path = path;
+  account->wal.lock = std::shared_ptr<std::mutex>(account, &account->mutex);
+  checkpointer_.attach(account->db, account->wal);
   pool_.emplace(owner, account);
   return account;
 }

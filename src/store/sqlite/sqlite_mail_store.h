@@ -5,6 +5,7 @@
 // Deliveries (ADR 0003): concurrent deliveries to one account share one transaction and so one WAL sync (group
 // commit), and a message for a single account of at most `inline_body_max` octets is kept in that account's
 // database (table body, by SHA-256) instead of a blob file, so its 250 costs one sync instead of three or four.
+// WAL checkpoints run on a background thread, not inside a delivery's commit (wal_checkpointer.h).
 #pragma once
 
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include "store/blob_store.h"
 #include "store/mail_store.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/wal_checkpointer.h"
 
 namespace bulwark::store::sqlite {
 
@@ -27,7 +29,7 @@ class SqliteMailStore final : public MailStore {
   static constexpr std::uint64_t kDefaultInlineBodyMax = 256 * 1024;
 
   SqliteMailStore(std::filesystem::path data_dir, std::shared_ptr<BlobStore> blobs,
-                  std::uint64_t inline_body_max = kDefaultInlineBodyMax);
+                  std::uint64_t inline_body_max = kDefaultInlineBodyMax, WalLimits wal_limits = {});
   ~SqliteMailStore() override;
 
   Result<std::vector<MailboxInfo>> list_mailboxes(const Principal& who, AccountId owner) override;
@@ -78,6 +80,7 @@ class SqliteMailStore final : public MailStore {
   std::filesystem::path data_dir_;
   std::shared_ptr<BlobStore> blobs_;
   std::uint64_t inline_body_max_;
+  WalCheckpointer checkpointer_;  // before pool_: outlives the connections whose WAL hooks point to it
   std::mutex pool_mutex_;
   std::map<AccountId, std::shared_ptr<AccountDb>> pool_;
 };

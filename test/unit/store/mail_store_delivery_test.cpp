@@ -1,6 +1,8 @@
 // MailStore::deliver_message on SQLite (ADR 0003): small single-account messages kept in the account's database,
 // multi-account and large ones in one blob, group commit of concurrent deliveries, quota inside a batch, and
 // delivery_usage for RCPT.
+#include <chrono>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -132,6 +134,75 @@ TEST_F(DeliveryTest, ReadingAnInlineBodyStillNeedsTheRight) {
   auto read = mail_->read_message(bob, mailbox(alice, "INBOX").ref, 1);
   ASSERT_FALSE(read);
   EXPECT_EQ(read.error().code, Errc::not_found);  // existence does not leak either
+}
+
+// WAL checkpoints (wal_checkpointer.h): not inside a delivery's commit, done in the background, WAL bounded.
+class WalCheckpointTest : public DeliveryTest {
+ protected:
+  static constexpr int kMessages = 60;
+  static constexpr std::uint32_t kNever = 1u << 24;
+  std::unique_ptr<sqlite::SqliteMailStore> store(sqlite::WalLimits limits) {
+    std::shared_ptr<BlobStore> blobs = blob_files();
+    return std::make_unique<sqlite::SqliteMailStore>(dir_.path(), blobs, sqlite::SqliteMailStore::kDefaultInlineBodyMax,
+                                                     limits);
+  }
+  std::filesystem::path alice_db() {
+    return dir_.path() / "accounts" / std::to_string(login("alice@example.org").account_id()) / "mail.db";
+  }
+  static std::uintmax_t size_of(const std::filesystem::path& path) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    return ec ? 0 : size;
+  }
+  static std::string message(int i) { return fmt::format("Subject: {}\r\n\r\n{}\r\n", i, std::string(64 << 10, 'a' + i % 26)); }
+  void deliver_to_alice(sqlite::SqliteMailStore& mail, int i) {
+    std::vector<DeliveryTarget> targets{target("alice@example.org")};
+    auto results = mail.deliver_message(targets, message(i), NewMessage{});
+    ASSERT_TRUE(results.at(0)) << results[0].error().detail;
+  }
+};
+
+TEST_F(WalCheckpointTest, NoCheckpointInsideTheCommit) {
+  auto mail = store({kNever, 0});
+  for (int i = 0; i < kMessages; ++i) deliver_to_alice(*mail, i);
+  // Everything is still in the WAL (SQLite's automatic checkpoint would have copied it at 1000 pages).
+  EXPECT_GT(size_of(alice_db().string() + "-wal"), std::uintmax_t{kMessages} * (64 << 10));
+  EXPECT_LT(size_of(alice_db()), std::uintmax_t{1} << 20);
+  auto alice = login("alice@example.org");
+  EXPECT_EQ(mail->read_message(alice, mailbox(alice, "INBOX").ref, kMessages).value(), message(kMessages - 1));
+}
+
+TEST_F(WalCheckpointTest, BackgroundThreadCopiesTheWalIntoTheDatabase) {
+  auto mail = store({32, 0});
+  for (int i = 0; i < kMessages; ++i) deliver_to_alice(*mail, i);
+  // The checkpointer runs on its own thread: wait for it (generously; this is not a timing assertion).
+  // The last commits may stay in the WAL: below 32 pages (two messages) it is not handed to the thread.
+  constexpr std::uintmax_t kCopied = std::uintmax_t{kMessages - 3} * (64 << 10);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (size_of(alice_db()) < kCopied && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GE(size_of(alice_db()), kCopied);
+  auto alice = login("alice@example.org");
+  EXPECT_EQ(mail->read_message(alice, mailbox(alice, "INBOX").ref, 1).value(), message(0));
+}
+
+TEST_F(WalCheckpointTest, WalStaysBelowTheMaximumWithoutTheBackgroundThread) {
+  constexpr std::uint32_t kMax = 200;
+  auto mail = store({kNever, kMax});
+  // One 64 KiB delivery adds about 20 pages of 4 KiB (+24 octets of frame header each).
+  constexpr std::uintmax_t kBound = (kMax + 64) * (4096 + 24) + 32;
+  std::uintmax_t largest = 0;
+  for (int i = 0; i < kMessages; ++i) {
+    deliver_to_alice(*mail, i);
+    largest = std::max(largest, size_of(alice_db().string() + "-wal"));
+  }
+  EXPECT_LE(largest, kBound);
+  EXPECT_GT(largest, std::uintmax_t{kMax} * 4096 / 2);  // it did grow, then restart
+  auto alice = login("alice@example.org");
+  for (int uid : {1, kMessages / 2, kMessages}) {
+    EXPECT_EQ(mail->read_message(alice, mailbox(alice, "INBOX").ref, uid).value(), message(uid - 1));
+  }
 }
 
 }  // namespace
