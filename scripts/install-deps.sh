@@ -20,7 +20,7 @@ PACKAGES=(
 )
 # Peer servers for the side-by-side benchmarks (docs/benchmarks.md), not needed by CI: --bench adds them.
 if [ "${1:-}" = --bench ]; then
-  PACKAGES+=(dovecot-imapd)
+  PACKAGES+=(dovecot-imapd linux-perf)  # linux-perf: profiling the servers under load (docs/benchmarks.md)
 fi
 
 missing=()

@@ -25,9 +25,13 @@ struct PendingDelivery;
 class SqliteMailStore final : public MailStore {
  public:
   static constexpr std::uint64_t kDefaultInlineBodyMax = 256 * 1024;
+  static constexpr std::size_t kDefaultReadConnections = 4;
 
+  // `read_connections`: read-only connections per account (read_pool.h), so at most that many reads of one
+  // account run at once.
   SqliteMailStore(std::filesystem::path data_dir, std::shared_ptr<BlobStore> blobs,
-                  std::uint64_t inline_body_max = kDefaultInlineBodyMax);
+                  std::uint64_t inline_body_max = kDefaultInlineBodyMax,
+                  std::size_t read_connections = kDefaultReadConnections);
   ~SqliteMailStore() override;
 
   Result<std::vector<MailboxInfo>> list_mailboxes(const Principal& who, AccountId owner) override;
@@ -78,6 +82,7 @@ class SqliteMailStore final : public MailStore {
   std::filesystem::path data_dir_;
   std::shared_ptr<BlobStore> blobs_;
   std::uint64_t inline_body_max_;
+  std::size_t read_connections_;
   std::mutex pool_mutex_;
   std::map<AccountId, std::shared_ptr<AccountDb>> pool_;
 };
