@@ -208,6 +208,9 @@ Table root_handlers() {
                      {"max_recipients", INT_FIELD(limits.max_recipients, 1, 100000)},
                      {"max_line_length", INT_FIELD(limits.max_line_bytes, 78, 1000000)},
                      {"max_command_length", INT_FIELD(limits.max_command_bytes, 512, 1000000)},
+                     {"max_search_text_size", SIZE_FIELD(limits.max_search_text_bytes)},
+                     {"max_thread_references", INT_FIELD(limits.max_thread_references, 1, 100000)},
+                     {"imap_fetch_cache_size", SIZE_FIELD(limits.imap_fetch_cache_bytes)},
                  })},
       {"auth", section(Table{
                    {"max_failures_per_ip", INT_FIELD(auth.max_failures_per_ip, 1, 1000000)},

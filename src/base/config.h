@@ -48,6 +48,12 @@ struct LimitsConfig {
   std::size_t max_recipients = 100;              // RCPT per transaction
   std::size_t max_line_bytes = 1000;             // SMTP text line incl. CRLF (RFC 5321 4.5.3.1.6)
   std::size_t max_command_bytes = 4096;          // SMTP command line incl. extensions
+  // IMAP SEARCH BODY/TEXT/header keys: decoded text looked at per message (protocol/imap/search_text.h).
+  std::size_t max_search_text_bytes = 32ULL << 20;
+  // THREAD=REFERENCES: msg-ids taken from one References header, the last (nearest) ones (domain/mail/thread.h).
+  std::size_t max_thread_references = 256;
+  // IMAP FETCH: ENVELOPE/BODY/BODYSTRUCTURE strings kept in memory for all sessions (rendered_structure_cache.h).
+  std::uint64_t imap_fetch_cache_bytes = 64ULL << 20;
 };
 
 struct AuthConfig {

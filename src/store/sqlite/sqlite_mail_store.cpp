@@ -594,6 +594,31 @@ Result<Appended> SqliteMailStore::append(const Principal& who, MailboxRef mailbo
   return Appended{inserted.uid_validity, inserted.uid, inserted.modseq};
 }
 
+Result<Appended> SqliteMailStore::append_message(const Principal& who, MailboxRef mailbox, std::string_view content,
+                                                 const NewMessage& message) {
+  // Larger messages, and appends into another account's mailbox (the bytes would be copied on every move
+  // between accounts), go to the blob store.
+  if (content.size() > inline_body_max_ || who.account_id() != mailbox.owner) {
+    return MailStore::append_message(who, mailbox, content, message);
+  }
+  BULWARK_TRY_ASSIGN(auto flags, canonical_flags(message.flags));
+  BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, true));
+  const auto date = message.internal_date ? message.internal_date : now_seconds();
+  const auto flags_text = flags_to_text(flags);
+  const auto blob_id = blob_fs::sha256_hex(content);
+  MessageInsert inserted{};
+  const WriteGroup::Work work = [&](Database& db) -> Status {
+    BULWARK_TRY(require(db, mailbox.owner, who, mailbox.id, Right::insert));
+    BULWARK_TRY(check_quota(db, who.quota_bytes(), content.size()));
+    BULWARK_TRY(insert_body(db, blob_id, content));
+    BULWARK_TRY_ASSIGN(inserted, insert_message(db, mailbox.id, flags_text, date, content.size(), blob_id,
+                                                message.structure));
+    return ok();
+  };
+  BULWARK_TRY(adb->writes.run(adb->mutex, adb->db, work));
+  return Appended{inserted.uid_validity, inserted.uid, inserted.modseq};
+}
+
 Result<Appended> SqliteMailStore::deliver(const DeliveryTarget& target, const BlobRef& blob, const NewMessage& message) {
   BULWARK_TRY_ASSIGN(auto flags, canonical_flags(message.flags));
   BULWARK_TRY_ASSIGN(auto adb, account_db(target.account_id(), true));

@@ -46,6 +46,8 @@ class SqliteMailStore final : public MailStore {
   Result<BlobRef> store_blob(std::string_view content) override;
   Result<Appended> append(const Principal& who, MailboxRef mailbox, const BlobRef& blob,
                           const NewMessage& message) override;
+  Result<Appended> append_message(const Principal& who, MailboxRef mailbox, std::string_view content,
+                                  const NewMessage& message) override;
   Result<Appended> deliver(const DeliveryTarget& target, const BlobRef& blob, const NewMessage& message) override;
   std::vector<Result<Appended>> deliver_message(std::span<const DeliveryTarget> targets, std::string_view content,
                                                 const NewMessage& message) override;
