@@ -26,7 +26,7 @@ if [ "${1:-}" = --bench ]; then
   # postfix: scripts/bench-smtp.sh, scripts/bench-outbound.sh (and smtp-sink). cyrus-caldav (httpd) + cyrus-common
   # (master, lmtpd): the second CalDAV peer of bench/dav; sasl2-bin for saslpasswd2. Not cyrus-imapd: it conflicts
   # with dovecot-imapd, so bench/dav unpacks its imapd (dpkg-deb -x).
-  PACKAGES+=(dovecot-imapd postfix cyrus-caldav cyrus-common sasl2-bin)
+  PACKAGES+=(dovecot-imapd postfix cyrus-caldav cyrus-common sasl2-bin linux-perf)  # linux-perf: profiling under load
   # Postfix's own configuration question: "No configuration", so nothing of it listens on port 25.
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections 2>/dev/null || true
 fi

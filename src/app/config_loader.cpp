@@ -190,6 +190,8 @@ Table root_handlers() {
       {"threads", INT_FIELD(threads, 0, 256)},
       {"blocking_threads", INT_FIELD(blocking_threads, 0, 1024)},
       {"inline_message_size", SIZE_FIELD(inline_message_bytes)},
+      {"wal_checkpoint_pages", INT_FIELD(wal_checkpoint_pages, 1, 1000000)},
+      {"wal_max_pages", INT_FIELD(wal_max_pages, 0, 10000000)},
       {"allow_plaintext_auth_on_loopback", BOOL_FIELD(allow_plaintext_auth_on_loopback)},
       {"listen", section(std::move(listen))},
       {"tls", section(Table{
@@ -208,6 +210,9 @@ Table root_handlers() {
                      {"max_recipients", INT_FIELD(limits.max_recipients, 1, 100000)},
                      {"max_line_length", INT_FIELD(limits.max_line_bytes, 78, 1000000)},
                      {"max_command_length", INT_FIELD(limits.max_command_bytes, 512, 1000000)},
+                     {"max_search_text_size", SIZE_FIELD(limits.max_search_text_bytes)},
+                     {"max_thread_references", INT_FIELD(limits.max_thread_references, 1, 100000)},
+                     {"imap_fetch_cache_size", SIZE_FIELD(limits.imap_fetch_cache_bytes)},
                  })},
       {"auth", section(Table{
                    {"max_failures_per_ip", INT_FIELD(auth.max_failures_per_ip, 1, 1000000)},

@@ -30,7 +30,11 @@ Result<Stores> open_stores(const Config& config) {
   Stores stores;
   stores.queue = std::move(queue);
   stores.directory = std::move(directory);
-  stores.mail = std::make_unique<store::sqlite::SqliteMailStore>(config.data_dir, blobs, config.inline_message_bytes);
+  store::sqlite::WalLimits wal;
+  wal.checkpoint_pages = config.wal_checkpoint_pages;
+  wal.max_pages = config.wal_max_pages;
+  stores.mail =
+      std::make_unique<store::sqlite::SqliteMailStore>(config.data_dir, blobs, config.inline_message_bytes, wal);
   stores.dav = std::make_unique<store::sqlite::SqliteDavStore>(config.data_dir);
   return stores;
 }

@@ -48,6 +48,12 @@ struct LimitsConfig {
   std::size_t max_recipients = 100;              // RCPT per transaction
   std::size_t max_line_bytes = 1000;             // SMTP text line incl. CRLF (RFC 5321 4.5.3.1.6)
   std::size_t max_command_bytes = 4096;          // SMTP command line incl. extensions
+  // IMAP SEARCH BODY/TEXT/header keys: decoded text looked at per message (protocol/imap/search_text.h).
+  std::size_t max_search_text_bytes = 32ULL << 20;
+  // THREAD=REFERENCES: msg-ids taken from one References header, the last (nearest) ones (domain/mail/thread.h).
+  std::size_t max_thread_references = 256;
+  // IMAP FETCH: ENVELOPE/BODY/BODYSTRUCTURE strings kept in memory for all sessions (rendered_structure_cache.h).
+  std::uint64_t imap_fetch_cache_bytes = 64ULL << 20;
 };
 
 struct AuthConfig {
@@ -140,6 +146,10 @@ struct Config {
   // A delivered message for one account up to this size is kept in the account's database (one sync per
   // delivery, ADR 0003); larger ones and those for several accounts go to a blob file. 0: always blob files.
   std::uint64_t inline_message_bytes = 256 << 10;
+  // Account databases' WAL (ADR 0003, "Checkpoints"): at this many pages a background thread copies it into the
+  // database; at the maximum the committing delivery checkpoints it itself, so the WAL stays bounded.
+  std::uint32_t wal_checkpoint_pages = 1000;
+  std::uint32_t wal_max_pages = 16384;
   bool allow_plaintext_auth_on_loopback = true;
   std::map<Protocol, ListenAddress> listen;
   TlsConfig tls;

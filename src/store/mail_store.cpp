@@ -14,6 +14,12 @@ std::string_view special_use_attribute(SpecialUse role) {
   return "";
 }
 
+Result<Appended> MailStore::append_message(const Principal& who, MailboxRef mailbox, std::string_view content,
+                                           const NewMessage& message) {
+  BULWARK_TRY_ASSIGN(auto blob, store_blob(content));
+  return append(who, mailbox, blob, message);
+}
+
 std::vector<Result<Appended>> MailStore::deliver_message(std::span<const DeliveryTarget> targets,
                                                          std::string_view content, const NewMessage& message) {
   std::vector<Result<Appended>> out;

@@ -144,6 +144,11 @@ class MailStore {
   // Right i on the mailbox.
   [[nodiscard]] virtual Result<Appended> append(const Principal& who, MailboxRef mailbox, const BlobRef& blob,
                                                 const NewMessage& message) = 0;
+  // store_blob() and append() in one call, for IMAP APPEND: durable when it returns. The default does exactly
+  // that; a backend may keep a small message inside the account's database so that it costs one sync instead
+  // of the blob's and the append's (the SQLite store does, as for deliveries, ADR 0003).
+  [[nodiscard]] virtual Result<Appended> append_message(const Principal& who, MailboxRef mailbox,
+                                                        std::string_view content, const NewMessage& message);
   // Into the target account's INBOX; fails with quota_exceeded when over quota.
   [[nodiscard]] virtual Result<Appended> deliver(const DeliveryTarget& target, const BlobRef& blob,
                                                  const NewMessage& message) = 0;

@@ -43,7 +43,8 @@ struct ThreadForest {
 
 // The msg-ids ("<left@right>") in a Message-ID / References / In-Reply-To value, without brackets, in order.
 // Text outside angle brackets (comments, phrases of obsolete In-Reply-To forms) is skipped. At most
-// max_ids are returned (the last ones: the nearest ancestors matter most).
+// max_ids are returned (the last ones: the nearest ancestors matter most); IMAP THREAD passes
+// `[limits] max_thread_references`.
 inline constexpr std::size_t kMaxReferences = 256;
 [[nodiscard]] std::vector<std::string> parse_msg_ids(std::string_view value, std::size_t max_ids = kMaxReferences);
 

@@ -54,12 +54,7 @@ Result<AppendOutcome> append_all(store::MailStore& mail, const store::Principal&
       return tl::unexpected(structure.error());
     }
     message.record.structure = parse::mime::encode_structure(*structure);
-    auto blob = mail.store_blob(message.content);
-    if (!blob) {
-      undo();
-      return tl::unexpected(blob.error());
-    }
-    auto appended = mail.append(who, outcome.ref, *blob, message.record);
+    auto appended = mail.append_message(who, outcome.ref, message.content, message.record);
     if (!appended) {
       undo();
       return tl::unexpected(appended.error());

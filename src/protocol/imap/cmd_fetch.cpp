@@ -74,6 +74,8 @@ net::awaitable<Reply> ImapSession::on_fetch(parse::imap::Command command) {
   const bool need_record = needs_record(items);
   const bool need_raw = needs_raw(items);
   const bool need_structure = needs_structure(items);
+  const bool rendered_is_enough = need_structure && needs_only_rendered_structure(items);
+  const std::size_t render_cache_bytes = config_->limits.imap_fetch_cache_bytes;
   FetchOptions options;
   options.include_uid = is_uid;
   options.include_modseq = args.changed_since.has_value();
@@ -117,6 +119,7 @@ net::awaitable<Reply> ImapSession::on_fetch(parse::imap::Command command) {
       source.modseq = message.modseq;
       source.flags = &message.flags;
       std::optional<parse::mime::Part> structure;
+      std::shared_ptr<const RenderedStructure> rendered;
       if (need_record) {
         while (next_loaded < loaded.size() && loaded[next_loaded].record.uid < uid) ++next_loaded;
         if (next_loaded >= loaded.size() || loaded[next_loaded].record.uid != uid) continue;  // expunged meanwhile
@@ -124,13 +127,25 @@ net::awaitable<Reply> ImapSession::on_fetch(parse::imap::Command command) {
         source.internal_date = item.record.internal_date;
         source.size = item.record.size;
         source.raw = item.raw;
-        if (need_structure) {
+        auto decode = [&item]() -> std::optional<parse::mime::Part> {
           auto decoded = parse::mime::decode_structure(item.record.structure);
           if (!decoded && item.has_raw) decoded = parse::mime::parse_message(item.raw);
-          if (decoded) structure = std::move(*decoded);
+          if (!decoded) return std::nullopt;
+          return std::move(*decoded);
+        };
+        if (rendered_is_enough && !item.record.structure.empty()) {
+          // Keyed by content: the same bytes always have the same structure (an empty structure, an old
+          // message parsed from its bytes here, is not cached).
+          rendered = RenderedStructureCache::process_wide().get(item.record.blob_id, render_cache_bytes, [&] {
+            auto part = decode();
+            return render_structure(part ? *part : parse::mime::Part{});
+          });
+        } else if (need_structure) {
+          structure = decode();
         }
       }
       if (structure) source.structure = &*structure;
+      source.rendered = rendered.get();
       options.include_flags = std::find(marked.begin(), marked.end(), uid) != marked.end();
       auto text = write_fetch_items(items, source, options);
       if (!text) {

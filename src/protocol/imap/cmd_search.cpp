@@ -51,9 +51,12 @@ net::awaitable<Reply> ImapSession::on_search(parse::imap::Command command) {
   const store::Principal who = *principal_;
   const auto ref = selected_->ref;
   auto messages = selected_->view.messages();
-  auto job = [&mail, who, ref, messages = std::move(messages),
-              key = std::move(args.key)]() -> Result<std::vector<SearchHit>> {
-    return run_search(mail, who, ref, messages, key, SearchLoad{});
+  const auto max_text_bytes = config_->limits.max_search_text_bytes;
+  auto job = [&mail, who, ref, messages = std::move(messages), key = std::move(args.key),
+              max_text_bytes]() -> Result<std::vector<SearchHit>> {
+    SearchLoad load;
+    load.max_text_bytes = max_text_bytes;
+    return run_search(mail, who, ref, messages, key, load);
   };
   auto hits = co_await net::run_blocking(connection_->blocking, std::move(job));
   if (!hits) {

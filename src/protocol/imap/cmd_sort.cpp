@@ -29,7 +29,7 @@ parse::mime::Envelope envelope_of(store::MailStore& mail, const store::Principal
 }
 
 domain::mail::ThreadMessage thread_message(const SearchHit& hit, const parse::mime::Envelope& envelope,
-                                           bool is_uid, bool with_references) {
+                                           bool is_uid, bool with_references, std::size_t max_references) {
   domain::mail::ThreadMessage message;
   message.number = is_uid ? hit.uid : hit.seq;
   SortValues values;
@@ -45,7 +45,7 @@ domain::mail::ThreadMessage thread_message(const SearchHit& hit, const parse::mi
     if (!ids.empty()) message.message_id = std::move(ids.front());
   }
   // RFC 5256 REFERENCES step 1: References, else the first msg-id of In-Reply-To.
-  if (auto references = header.unfolded("References")) message.references = domain::mail::parse_msg_ids(*references);
+  if (auto references = header.unfolded("References")) message.references = domain::mail::parse_msg_ids(*references, max_references);
   if (message.references.empty()) {
     if (auto in_reply_to = header.unfolded("In-Reply-To")) {
       auto ids = domain::mail::parse_msg_ids(*in_reply_to);
@@ -75,9 +75,11 @@ net::awaitable<Reply> ImapSession::on_sort(parse::imap::Command command) {
   const bool needs_envelope = std::any_of(args.criteria.begin(), args.criteria.end(), [](const auto& c) {
     return c.key != parse::imap::SortKey::arrival && c.key != parse::imap::SortKey::size;
   });
+  const auto max_text_bytes = config_->limits.max_search_text_bytes;
   auto job = [&mail, who, ref, is_uid, needs_envelope, messages = std::move(messages), key = std::move(args.key),
-              criteria = std::move(args.criteria)]() -> Result<std::vector<std::uint32_t>> {
-    BULWARK_TRY_ASSIGN(auto hits, run_search(mail, who, ref, messages, key, SearchLoad{needs_envelope, false}));
+              criteria = std::move(args.criteria), max_text_bytes]() -> Result<std::vector<std::uint32_t>> {
+    BULWARK_TRY_ASSIGN(auto hits,
+                       run_search(mail, who, ref, messages, key, SearchLoad{needs_envelope, false, max_text_bytes}));
     std::vector<SortValues> values(hits.size());
     for (std::size_t i = 0; i < hits.size(); ++i) {
       values[i].number = is_uid ? hits[i].uid : hits[i].seq;
@@ -122,13 +124,17 @@ net::awaitable<Reply> ImapSession::on_thread(parse::imap::Command command) {
   const store::Principal who = *principal_;
   const auto ref = selected_->ref;
   auto messages = selected_->view.messages();
-  auto job = [&mail, who, ref, is_uid, with_references, messages = std::move(messages),
-              key = std::move(args.key)]() -> Result<std::string> {
-    BULWARK_TRY_ASSIGN(auto hits, run_search(mail, who, ref, messages, key, SearchLoad{true, with_references}));
+  const auto max_text_bytes = config_->limits.max_search_text_bytes;
+  const auto max_references = config_->limits.max_thread_references;
+  auto job = [&mail, who, ref, is_uid, with_references, messages = std::move(messages), key = std::move(args.key),
+              max_text_bytes, max_references]() -> Result<std::string> {
+    BULWARK_TRY_ASSIGN(auto hits,
+                       run_search(mail, who, ref, messages, key, SearchLoad{true, with_references, max_text_bytes}));
     std::vector<domain::mail::ThreadMessage> input;
     input.reserve(hits.size());
     for (const auto& hit : hits) {
-      input.push_back(thread_message(hit, envelope_of(mail, who, ref, hit), is_uid, with_references));
+      input.push_back(
+          thread_message(hit, envelope_of(mail, who, ref, hit), is_uid, with_references, max_references));
     }
     const auto forest = with_references ? domain::mail::thread_references(input)
                                         : domain::mail::thread_ordered_subject(input);

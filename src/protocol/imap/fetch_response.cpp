@@ -139,6 +139,20 @@ bool needs_structure(const std::vector<FetchItem>& items) {
                         FetchAttribute::rfc822_text});
 }
 
+bool needs_only_rendered_structure(const std::vector<FetchItem>& items) {
+  return !any_of(items, {FetchAttribute::body_section, FetchAttribute::body_peek, FetchAttribute::binary,
+                         FetchAttribute::binary_peek, FetchAttribute::binary_size, FetchAttribute::rfc822_header,
+                         FetchAttribute::rfc822_text});
+}
+
+RenderedStructure render_structure(const parse::mime::Part& root) {
+  RenderedStructure out;
+  out.envelope = parse::mime::write_envelope(root.envelope ? *root.envelope : parse::mime::Envelope{});
+  out.body = parse::mime::write_body_structure(root, false);
+  out.bodystructure = parse::mime::write_body_structure(root, true);
+  return out;
+}
+
 bool needs_raw(const std::vector<FetchItem>& items) {
   return any_of(items, {FetchAttribute::rfc822, FetchAttribute::rfc822_header, FetchAttribute::rfc822_text,
                         FetchAttribute::body_section, FetchAttribute::body_peek, FetchAttribute::binary,
@@ -171,7 +185,9 @@ Result<std::string> write_fetch_items(const std::vector<FetchItem>& items, const
       case FetchAttribute::modseq: out += "MODSEQ (" + std::to_string(source.modseq) + ")"; break;
       case FetchAttribute::envelope:
         out += "ENVELOPE ";
-        if (source.structure && source.structure->envelope) {
+        if (source.rendered) {
+          out += source.rendered->envelope;
+        } else if (source.structure && source.structure->envelope) {
           out += parse::mime::write_envelope(*source.structure->envelope);
         } else {
           out += parse::mime::write_envelope(parse::mime::Envelope{});
@@ -181,7 +197,9 @@ Result<std::string> write_fetch_items(const std::vector<FetchItem>& items, const
       case FetchAttribute::bodystructure: {
         const bool extensible = item.attribute == FetchAttribute::bodystructure;
         out += extensible ? "BODYSTRUCTURE " : "BODY ";
-        if (source.structure) {
+        if (source.rendered) {
+          out += extensible ? source.rendered->bodystructure : source.rendered->body;
+        } else if (source.structure) {
           out += parse::mime::write_body_structure(*source.structure, extensible);
         } else {
           out += parse::mime::write_body_structure(parse::mime::Part{}, extensible);

@@ -16,6 +16,7 @@
 #include "base/result.h"
 #include "parse/imap/fetch_item.h"
 #include "parse/mime/message_structure.h"
+#include "protocol/imap/rendered_structure_cache.h"
 
 namespace bulwark::protocol::imap {
 
@@ -25,7 +26,10 @@ struct FetchSource {
   const std::vector<std::string>* flags = nullptr;
   std::int64_t internal_date = 0;
   std::uint64_t size = 0;
-  const parse::mime::Part* structure = nullptr;  // when needs_structure()
+  const parse::mime::Part* structure = nullptr;  // when needs_structure(), unless `rendered` is enough
+  // ENVELOPE, BODY and BODYSTRUCTURE already rendered (rendered_structure_cache.h); used instead of `structure`
+  // for those three items when set.
+  const RenderedStructure* rendered = nullptr;
   std::string_view raw;                          // when needs_raw()
 };
 
@@ -37,6 +41,10 @@ struct FetchOptions {
 
 [[nodiscard]] bool needs_record(const std::vector<parse::imap::FetchItem>& items);  // date, size, structure
 [[nodiscard]] bool needs_structure(const std::vector<parse::imap::FetchItem>& items);
+// True when the structure is needed only for ENVELOPE, BODY and BODYSTRUCTURE, so a RenderedStructure will do.
+[[nodiscard]] bool needs_only_rendered_structure(const std::vector<parse::imap::FetchItem>& items);
+// The three strings for `root` (what write_fetch_items() would write for those items).
+[[nodiscard]] RenderedStructure render_structure(const parse::mime::Part& root);
 [[nodiscard]] bool needs_raw(const std::vector<parse::imap::FetchItem>& items);
 // True when an item sets \Seen (BODY[...], RFC822, RFC822.TEXT, BINARY[...]; not the .PEEK forms).
 [[nodiscard]] bool sets_seen(const std::vector<parse::imap::FetchItem>& items);

@@ -101,12 +101,13 @@ class Evaluator {
   }
 
   const std::string& body_text() {
-    if (!body_text_) body_text_ = fold_for_search(searchable_body(message_.raw));
+    if (!body_text_) body_text_ = fold_for_search(searchable_body(message_.raw, scope_.max_text_bytes));
     return *body_text_;
   }
   const std::string& header_text() {
     if (!header_text_) {
-      header_text_ = fold_for_search(searchable_header(message_.raw.substr(0, std::min(header().size(), message_.raw.size()))));
+      header_text_ = fold_for_search(searchable_header(
+          message_.raw.substr(0, std::min(header().size(), message_.raw.size())), scope_.max_text_bytes));
     }
     return *header_text_;
   }

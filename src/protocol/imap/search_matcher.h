@@ -27,6 +27,7 @@ struct SearchMessage {
 struct SearchScope {
   std::uint32_t largest_seq = 0;  // for "*" in sequence sets
   std::uint32_t largest_uid = 0;
+  std::size_t max_text_bytes = 32ULL << 20;  // search_text.h: decoded text looked at per message
 };
 
 [[nodiscard]] bool needs_content(const parse::imap::SearchKey& key);

@@ -12,7 +12,7 @@ Result<std::vector<SearchHit>> run_search(store::MailStore& mail, const store::P
                                           const parse::imap::SearchKey& key, SearchLoad load) {
   std::vector<SearchHit> out;
   if (messages.empty()) return out;
-  const SearchScope scope{static_cast<std::uint32_t>(messages.size()), messages.back().uid};
+  const SearchScope scope{static_cast<std::uint32_t>(messages.size()), messages.back().uid, load.max_text_bytes};
   const bool need_content = needs_content(key);
   BULWARK_TRY_ASSIGN(auto records,
                      mail.list_messages(who, ref, messages.front().uid, std::numeric_limits<std::uint32_t>::max()));

@@ -31,6 +31,7 @@ struct SearchHit {
 struct SearchLoad {
   bool keep_structure = false;
   bool keep_header = false;
+  std::size_t max_text_bytes = 32ULL << 20;  // [limits] max_search_text_size
 };
 
 [[nodiscard]] Result<std::vector<SearchHit>> run_search(store::MailStore& mail, const store::Principal& who,

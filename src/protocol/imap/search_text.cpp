@@ -72,7 +72,7 @@ std::string fold_for_search(std::string_view utf8) {
   return out;
 }
 
-std::string searchable_header(std::string_view header_block) {
+std::string searchable_header(std::string_view header_block, std::size_t max_bytes) {
   // One line per field, "Name: decoded value", so that a match never spans two fields.
   std::string out;
   const auto header = parse::mime::parse_header(header_block);
@@ -84,24 +84,25 @@ std::string searchable_header(std::string_view header_block) {
     out += ": ";
     out += value;
     out += '\n';
-    if (out.size() >= kMaxSearchTextBytes) break;
+    if (out.size() >= max_bytes) break;
   }
+  if (out.size() > max_bytes) out.resize(max_bytes);
   return out;
 }
 
-std::string searchable_body(std::string_view raw) {
+std::string searchable_body(std::string_view raw, std::size_t max_bytes) {
   auto root = parse::mime::parse_message(raw);
   if (!root) return {};
   std::string out;
   // Depth-first over the parts, iteratively; the root's own header is not body text.
   std::vector<const parse::mime::Part*> stack{&*root};
-  while (!stack.empty() && out.size() < kMaxSearchTextBytes) {
+  while (!stack.empty() && out.size() < max_bytes) {
     const parse::mime::Part* part = stack.back();
     stack.pop_back();
     if (part != &*root && part->envelope) {  // an embedded message: its header is text of the outer body
       const auto header = raw.substr(std::min<std::uint64_t>(part->header_offset, raw.size()),
                                      std::min<std::uint64_t>(part->header_size, raw.size()));
-      out += searchable_header(header);
+      out += searchable_header(header, max_bytes - out.size());
       out += '\n';
     }
     if (!part->children.empty()) {
@@ -109,11 +110,12 @@ std::string searchable_body(std::string_view raw) {
       continue;
     }
     if (part->kind == parse::mime::PartKind::leaf && part->type == "text") {
-      out += text_of(raw, *part, kMaxSearchTextBytes - out.size());
+      if (out.size() >= max_bytes) break;
+      out += text_of(raw, *part, max_bytes - out.size());
       out += '\n';
     }
   }
-  if (out.size() > kMaxSearchTextBytes) out.resize(kMaxSearchTextBytes);
+  if (out.size() > max_bytes) out.resize(max_bytes);
   return out;
 }
 

@@ -5,7 +5,8 @@
 // and for the Latin-1, Latin Extended-A, Greek and Cyrillic letters (simple case folding), which RFC 9051
 // 6.4.4 leaves to the server ("MAY" for non-ASCII); i;unicode-casemap in full would need ICU.
 //
-// Contract: pure, never throws; bounded: at most kMaxSearchTextBytes of text per message are produced.
+// Contract: pure, never throws; bounded: at most `max_bytes` of text per message are produced (the first ones;
+// `[limits] max_search_text_size`, default kMaxSearchTextBytes).
 #pragma once
 
 #include <cstddef>
@@ -20,9 +21,10 @@ inline constexpr std::size_t kMaxSearchTextBytes = 32 * 1024 * 1024;
 [[nodiscard]] std::string fold_for_search(std::string_view utf8);
 
 // The decoded body text of a whole raw message (see above), not folded.
-[[nodiscard]] std::string searchable_body(std::string_view raw);
+[[nodiscard]] std::string searchable_body(std::string_view raw, std::size_t max_bytes = kMaxSearchTextBytes);
 
 // A header block (or one field value) with encoded-words decoded and folding removed, not folded.
-[[nodiscard]] std::string searchable_header(std::string_view header_block);
+[[nodiscard]] std::string searchable_header(std::string_view header_block,
+                                            std::size_t max_bytes = kMaxSearchTextBytes);
 
 }  // namespace bulwark::protocol::imap

@@ -74,6 +74,19 @@ Result<Database> Database::open(const std::filesystem::path& path) {
   return db;
 }
 
+Result<Database> Database::open_reader(const std::filesystem::path& path) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  Database db(raw);
+  if (rc != SQLITE_OK) return tl::unexpected(sqlite_error(raw, rc, "open " + path.string()));
+  sqlite3_busy_timeout(raw, 10000);
+  // mmap: readers of one account share the page cache's pages instead of each copying them with pread (the
+  // copy was most of a reader's kernel time). Address space only; SQLite falls back to pread past the size.
+  auto status = db.exec("PRAGMA query_only=1; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;");
+  if (!status) return tl::unexpected(status.error());
+  return db;
+}
+
 StatementCache::~StatementCache() {
   for (auto& [sql, statements] : idle_) {
     for (auto* stmt : statements) sqlite3_finalize(stmt);

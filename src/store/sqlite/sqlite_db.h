@@ -78,6 +78,8 @@ class Database {
  public:
   // Opens (creating if needed) the database file and applies the durability pragmas.
   static Result<Database> open(const std::filesystem::path& path);
+  // Opens an existing database for reading only (`PRAGMA query_only`): a WAL reader beside the writer.
+  static Result<Database> open_reader(const std::filesystem::path& path);
   Database(Database&& other) noexcept : db_(other.db_), statements_(std::move(other.statements_)) { other.db_ = nullptr; }
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -90,6 +92,7 @@ class Database {
   int changes() const { return sqlite3_changes(db_); }
   // For the C API calls this layer does not wrap (WAL hook and checkpoints, see wal_checkpointer.h).
   sqlite3* handle() const { return db_; }
+  bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
   // BEGIN IMMEDIATE ... COMMIT; rolled back on destruction unless committed.
   class Transaction {

@@ -8,6 +8,8 @@
 
 #include "domain/mail/mailbox_name.h"
 #include "store/blob_fs/fs_blob_store.h"
+#include "store/sqlite/read_pool.h"
+#include "store/sqlite/write_group.h"
 
 namespace bulwark::store::sqlite {
 
@@ -27,10 +29,15 @@ struct PendingDelivery {
 }  // namespace group_commit
 
 struct SqliteMailStore::AccountDb {
-  AccountDb(AccountId owner, Database database) : id(owner), db(std::move(database)) {}
+  AccountDb(AccountId owner, Database database, const std::filesystem::path& path, std::size_t read_connections)
+      : id(owner), db(std::move(database)), readers(path, read_connections) {}
   AccountId id;
   std::mutex mutex;  // one writer per account; different accounts never share it
   Database db;
+  // Reads go to their own connections and take neither `mutex` nor wait for a commit (WAL readers).
+  ReadPool readers;
+  // IMAP writes (flags, expunge, append) share transactions and their fsync (group commit).
+  WriteGroup writes;
   // Group commit: deliveries queue in `pending`; while one thread commits a batch (holding `mutex`), the next
   // ones gather, and the first of them to see `committing` false commits all of them in one transaction.
   std::mutex batch_mutex;
@@ -414,11 +421,12 @@ std::vector<Result<Appended>> commit_batch(Database& db, const std::vector<Pendi
 }  // namespace
 
 SqliteMailStore::SqliteMailStore(std::filesystem::path data_dir, std::shared_ptr<BlobStore> blobs,
-                                 std::uint64_t inline_body_max, WalLimits wal_limits)
+                                 std::uint64_t inline_body_max, WalLimits wal_limits, std::size_t read_connections)
     : data_dir_(std::move(data_dir)),
       blobs_(std::move(blobs)),
       inline_body_max_(inline_body_max),
-      checkpointer_(wal_limits) {}
+      checkpointer_(wal_limits),
+      read_connections_(read_connections) {}
 
 SqliteMailStore::~SqliteMailStore() = default;
 
@@ -435,7 +443,7 @@ Result<std::shared_ptr<SqliteMailStore::AccountDb>> SqliteMailStore::account_db(
   }
   BULWARK_TRY_ASSIGN(auto db, Database::open(path));
   BULWARK_TRY(db.exec(kSchema));
-  auto account = std::make_shared<AccountDb>(owner, std::move(db));
+  auto account = std::make_shared<AccountDb>(owner, std::move(db), path, read_connections_);
   account->wal.path = path;
   account->wal.lock = std::shared_ptr<std::mutex>(account, &account->mutex);
   checkpointer_.attach(account->db, account->wal);
@@ -465,14 +473,17 @@ Result<std::vector<MailboxInfo>> SqliteMailStore::list_mailboxes(const Principal
     return tl::unexpected(adb_result.error());
   }
   auto adb = *adb_result;
-  std::lock_guard lock(adb->mutex);
-  BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare(std::string(kMailboxColumns) + "ORDER BY m.name"));
+  BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
+  auto& db = lease.db();
+  ReadTransaction read(db);
+  BULWARK_TRY(read.begin());
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare(std::string(kMailboxColumns) + "ORDER BY m.name"));
   std::vector<MailboxInfo> out;
   for (;;) {
     BULWARK_TRY_ASSIGN(bool row, stmt.step());
     if (!row) break;
     auto info = read_mailbox_row(stmt, owner);
-    BULWARK_TRY_ASSIGN(info.rights, rights_on(adb->db, owner, who, info.ref.id));
+    BULWARK_TRY_ASSIGN(info.rights, rights_on(db, owner, who, info.ref.id));
     if (info.rights.has(Right::lookup)) out.push_back(std::move(info));
   }
   return out;
@@ -481,11 +492,14 @@ Result<std::vector<MailboxInfo>> SqliteMailStore::list_mailboxes(const Principal
 Result<MailboxInfo> SqliteMailStore::find_mailbox(const Principal& who, AccountId owner, std::string_view name) {
   BULWARK_TRY_ASSIGN(auto canonical, domain::mail::canonical_mailbox_name(name));
   BULWARK_TRY_ASSIGN(auto adb, account_db(owner, who.account_id() == owner));
-  std::lock_guard lock(adb->mutex);
-  BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare("SELECT id FROM mailbox WHERE name = ?"));
+  BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
+  auto& db = lease.db();
+  ReadTransaction read(db);
+  BULWARK_TRY(read.begin());
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT id FROM mailbox WHERE name = ?"));
   BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, canonical).step());
   if (!row) return tl::unexpected(no_mailbox());
-  return load_mailbox(adb->db, owner, who, stmt.column_int(0));
+  return load_mailbox(db, owner, who, stmt.column_int(0));
 }
 
 Result<MailboxInfo> SqliteMailStore::create_mailbox(const Principal& who, AccountId owner, std::string_view name,
@@ -571,15 +585,42 @@ Result<Appended> SqliteMailStore::append(const Principal& who, MailboxRef mailbo
                                          const NewMessage& message) {
   BULWARK_TRY_ASSIGN(auto flags, canonical_flags(message.flags));
   BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
-  std::lock_guard lock(adb->mutex);
-  BULWARK_TRY(require(adb->db, mailbox.owner, who, mailbox.id, Right::insert));
-  Database::Transaction txn(adb->db);
-  BULWARK_TRY(txn.begin());
-  if (who.account_id() == mailbox.owner) BULWARK_TRY(check_quota(adb->db, who.quota_bytes(), blob.size()));
-  auto date = message.internal_date ? message.internal_date : now_seconds();
-  BULWARK_TRY_ASSIGN(auto inserted, insert_message(adb->db, mailbox.id, flags_to_text(flags), date, blob.size(),
-                                                   blob.id(), message.structure));
-  BULWARK_TRY(txn.commit());
+  const auto date = message.internal_date ? message.internal_date : now_seconds();
+  const auto flags_text = flags_to_text(flags);
+  MessageInsert inserted{};
+  const WriteGroup::Work work = [&](Database& db) -> Status {
+    BULWARK_TRY(require(db, mailbox.owner, who, mailbox.id, Right::insert));
+    if (who.account_id() == mailbox.owner) BULWARK_TRY(check_quota(db, who.quota_bytes(), blob.size()));
+    BULWARK_TRY_ASSIGN(inserted, insert_message(db, mailbox.id, flags_text, date, blob.size(), blob.id(),
+                                                message.structure));
+    return ok();
+  };
+  BULWARK_TRY(adb->writes.run(adb->mutex, adb->db, work));
+  return Appended{inserted.uid_validity, inserted.uid, inserted.modseq};
+}
+
+Result<Appended> SqliteMailStore::append_message(const Principal& who, MailboxRef mailbox, std::string_view content,
+                                                 const NewMessage& message) {
+  // Larger messages, and appends into another account's mailbox (the bytes would be copied on every move
+  // between accounts), go to the blob store.
+  if (content.size() > inline_body_max_ || who.account_id() != mailbox.owner) {
+    return MailStore::append_message(who, mailbox, content, message);
+  }
+  BULWARK_TRY_ASSIGN(auto flags, canonical_flags(message.flags));
+  BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, true));
+  const auto date = message.internal_date ? message.internal_date : now_seconds();
+  const auto flags_text = flags_to_text(flags);
+  const auto blob_id = blob_fs::sha256_hex(content);
+  MessageInsert inserted{};
+  const WriteGroup::Work work = [&](Database& db) -> Status {
+    BULWARK_TRY(require(db, mailbox.owner, who, mailbox.id, Right::insert));
+    BULWARK_TRY(check_quota(db, who.quota_bytes(), content.size()));
+    BULWARK_TRY(insert_body(db, blob_id, content));
+    BULWARK_TRY_ASSIGN(inserted, insert_message(db, mailbox.id, flags_text, date, content.size(), blob_id,
+                                                message.structure));
+    return ok();
+  };
+  BULWARK_TRY(adb->writes.run(adb->mutex, adb->db, work));
   return Appended{inserted.uid_validity, inserted.uid, inserted.modseq};
 }
 
@@ -672,9 +713,12 @@ Result<Appended> SqliteMailStore::deliver_grouped(AccountDb& adb, PendingDeliver
 Result<std::vector<MessageRecord>> SqliteMailStore::list_messages(const Principal& who, MailboxRef mailbox,
                                                                   std::uint32_t first_uid, std::uint32_t last_uid) {
   BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
-  std::lock_guard lock(adb->mutex);
-  BULWARK_TRY(require(adb->db, mailbox.owner, who, mailbox.id, Right::read));
-  BULWARK_TRY_ASSIGN(auto stmt, adb->db.prepare(
+  BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
+  auto& db = lease.db();
+  ReadTransaction read(db);
+  BULWARK_TRY(read.begin());
+  BULWARK_TRY(require(db, mailbox.owner, who, mailbox.id, Right::read));
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare(
       std::string(kMessageColumns) + "WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid"));
   stmt.bind(1, mailbox.id).bind(2, first_uid).bind(3, last_uid);
   std::vector<MessageRecord> out;
@@ -690,16 +734,27 @@ Result<std::string> SqliteMailStore::read_message(const Principal& who, MailboxR
   std::string blob_id;
   {
     BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
-    std::lock_guard lock(adb->mutex);
-    BULWARK_TRY(require(adb->db, mailbox.owner, who, mailbox.id, Right::read));
-    BULWARK_TRY_ASSIGN(auto message, load_message(adb->db, mailbox.id, uid));
+    BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
+    auto& db = lease.db();
+    ReadTransaction read(db);
+    BULWARK_TRY(read.begin());
+    BULWARK_TRY(require(db, mailbox.owner, who, mailbox.id, Right::read));
+    BULWARK_TRY_ASSIGN(auto message, load_message(db, mailbox.id, uid));
     if (!message) return fail(Errc::not_found, "no such message");
     blob_id = message->blob_id;
-    BULWARK_TRY_ASSIGN(auto body, load_body(adb->db, blob_id));
+    BULWARK_TRY_ASSIGN(auto body, load_body(db, blob_id));
     if (body) return std::move(*body);
   }
   return blobs_->get(blob_id);
 }
+
+namespace {
+// The body of update_flags() inside a write group's transaction: the access check, then each message.
+Status update_flags_in(Database& db, AccountId owner, const Principal& who, std::int64_t mailbox_id,
+                       std::span<const std::uint32_t> uids, FlagOp op, const std::vector<std::string>& wanted,
+                       std::optional<std::uint64_t> unchanged_since, std::vector<FlagChange>& changes,
+                       std::vector<std::uint32_t>& failed);
+}  // namespace
 
 Result<std::vector<FlagChange>> SqliteMailStore::update_flags(const Principal& who, MailboxRef mailbox,
                                                               std::span<const std::uint32_t> uids, FlagOp op,
@@ -708,8 +763,26 @@ Result<std::vector<FlagChange>> SqliteMailStore::update_flags(const Principal& w
                                                               std::vector<std::uint32_t>* failed) {
   BULWARK_TRY_ASSIGN(auto wanted, canonical_flags(flags));
   BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
-  std::lock_guard lock(adb->mutex);
-  BULWARK_TRY_ASSIGN(auto info, check_mailbox(adb->db, mailbox.owner, who, mailbox.id));
+  std::vector<FlagChange> changes;
+  std::vector<std::uint32_t> failed_here;
+  const WriteGroup::Work work = [&](Database& db) -> Status {
+    changes.clear();
+    failed_here.clear();
+    return update_flags_in(db, mailbox.owner, who, mailbox.id, uids, op, wanted, unchanged_since, changes,
+                           failed_here);
+  };
+  BULWARK_TRY(adb->writes.run(adb->mutex, adb->db, work));
+  if (failed) failed->insert(failed->end(), failed_here.begin(), failed_here.end());
+  return changes;
+}
+
+namespace {
+
+Status update_flags_in(Database& db, AccountId owner, const Principal& who, std::int64_t mailbox_id,
+                       std::span<const std::uint32_t> uids, FlagOp op, const std::vector<std::string>& wanted,
+                       std::optional<std::uint64_t> unchanged_since, std::vector<FlagChange>& changes,
+                       std::vector<std::uint32_t>& failed) {
+  BULWARK_TRY_ASSIGN(auto info, check_mailbox(db, owner, who, mailbox_id));
   // RFC 4314 4: \Seen needs s, \Deleted needs t, anything else w. A FLAGS replace touches all three.
   auto allowed = [&](std::string_view flag) {
     if (flag == "\\Seen") return info.rights.has(Right::seen);
@@ -724,14 +797,11 @@ Result<std::vector<FlagChange>> SqliteMailStore::update_flags(const Principal& w
                                  info.rights.has(Right::write))) {
     return tl::unexpected(denied());
   }
-  Database::Transaction txn(adb->db);
-  BULWARK_TRY(txn.begin());
-  std::vector<FlagChange> changes;
   for (auto uid : uids) {
-    BULWARK_TRY_ASSIGN(auto message, load_message(adb->db, mailbox.id, uid));
+    BULWARK_TRY_ASSIGN(auto message, load_message(db, mailbox_id, uid));
     if (!message) continue;
     if (unchanged_since && message->modseq > *unchanged_since) {
-      if (failed) failed->push_back(uid);
+      failed.push_back(uid);
       continue;
     }
     std::vector<std::string> result;
@@ -750,25 +820,24 @@ Result<std::vector<FlagChange>> SqliteMailStore::update_flags(const Principal& w
         break;
     }
     if (result == message->flags) continue;
-    BULWARK_TRY_ASSIGN(auto modseq, bump_modseq(adb->db, mailbox.id));
-    BULWARK_TRY_ASSIGN(auto update, adb->db.prepare("UPDATE message SET flags = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?"));
-    BULWARK_TRY(update.bind(1, flags_to_text(result)).bind(2, static_cast<std::int64_t>(modseq)).bind(3, mailbox.id).bind(4, uid).run());
+    BULWARK_TRY_ASSIGN(auto modseq, bump_modseq(db, mailbox_id));
+    BULWARK_TRY_ASSIGN(auto update, db.prepare("UPDATE message SET flags = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?"));
+    BULWARK_TRY(update.bind(1, flags_to_text(result)).bind(2, static_cast<std::int64_t>(modseq)).bind(3, mailbox_id).bind(4, uid).run());
     changes.push_back(FlagChange{uid, modseq, std::move(result)});
   }
-  BULWARK_TRY(txn.commit());
-  return changes;
+  return ok();
 }
 
-Result<std::vector<std::uint32_t>> SqliteMailStore::expunge(const Principal& who, MailboxRef mailbox,
-                                                            std::optional<std::vector<std::uint32_t>> uids) {
-  BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
-  std::lock_guard lock(adb->mutex);
-  BULWARK_TRY(require(adb->db, mailbox.owner, who, mailbox.id, Right::expunge));
-  Database::Transaction txn(adb->db);
-  BULWARK_TRY(txn.begin());
-  BULWARK_TRY_ASSIGN(auto select, adb->db.prepare(
+}  // namespace
+
+namespace {
+Result<std::vector<std::uint32_t>> expunge_in(Database& db, AccountId owner, const Principal& who,
+                                              std::int64_t mailbox_id,
+                                              const std::optional<std::vector<std::uint32_t>>& uids) {
+  BULWARK_TRY(require(db, owner, who, mailbox_id, Right::expunge));
+  BULWARK_TRY_ASSIGN(auto select, db.prepare(
       "SELECT uid FROM message WHERE mailbox_id = ? AND instr(flags, ' \\Deleted ') > 0 ORDER BY uid"));
-  select.bind(1, mailbox.id);
+  select.bind(1, mailbox_id);
   std::vector<std::uint32_t> gone;
   for (;;) {
     BULWARK_TRY_ASSIGN(bool row, select.step());
@@ -777,8 +846,20 @@ Result<std::vector<std::uint32_t>> SqliteMailStore::expunge(const Principal& who
     if (uids && std::find(uids->begin(), uids->end(), uid) == uids->end()) continue;
     gone.push_back(uid);
   }
-  BULWARK_TRY(remove_messages(adb->db, mailbox.id, gone, [](std::uint32_t uid) { return uid; }));
-  BULWARK_TRY(txn.commit());
+  BULWARK_TRY(remove_messages(db, mailbox_id, gone, [](std::uint32_t uid) { return uid; }));
+  return gone;
+}
+}  // namespace
+
+Result<std::vector<std::uint32_t>> SqliteMailStore::expunge(const Principal& who, MailboxRef mailbox,
+                                                            std::optional<std::vector<std::uint32_t>> uids) {
+  BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
+  std::vector<std::uint32_t> gone;
+  const WriteGroup::Work work = [&](Database& db) -> Status {
+    BULWARK_TRY_ASSIGN(gone, expunge_in(db, mailbox.owner, who, mailbox.id, uids));
+    return ok();
+  };
+  BULWARK_TRY(adb->writes.run(adb->mutex, adb->db, work));
   return gone;
 }
 
@@ -858,8 +939,11 @@ Result<MailStore::Copied> SqliteMailStore::copy_or_move(const Principal& who, Ma
 
 Result<Usage> SqliteMailStore::usage(const Principal& who) {
   BULWARK_TRY_ASSIGN(auto adb, account_db(who.account_id(), true));
-  std::lock_guard lock(adb->mutex);
-  BULWARK_TRY_ASSIGN(auto used, used_bytes(adb->db));
+  BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
+  auto& db = lease.db();
+  ReadTransaction read(db);
+  BULWARK_TRY(read.begin());
+  BULWARK_TRY_ASSIGN(auto used, used_bytes(db));
   return Usage{used, who.quota_bytes()};
 }
 
@@ -894,22 +978,28 @@ Result<MailboxState> read_state(Database& db, std::int64_t mailbox_id) {
 
 Result<MailboxState> SqliteMailStore::mailbox_state(const Principal& who, MailboxRef mailbox) {
   BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
-  std::lock_guard lock(adb->mutex);
-  BULWARK_TRY(require(adb->db, mailbox.owner, who, mailbox.id, Right::read));
-  return read_state(adb->db, mailbox.id);
+  BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
+  auto& db = lease.db();
+  ReadTransaction read(db);
+  BULWARK_TRY(read.begin());
+  BULWARK_TRY(require(db, mailbox.owner, who, mailbox.id, Right::read));
+  return read_state(db, mailbox.id);
 }
 
 Result<MailboxChanges> SqliteMailStore::changes_since(const Principal& who, MailboxRef mailbox, std::uint64_t since) {
   BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
-  std::lock_guard lock(adb->mutex);
-  BULWARK_TRY(require(adb->db, mailbox.owner, who, mailbox.id, Right::read));
+  BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
+  auto& db = lease.db();
+  ReadTransaction read(db);
+  BULWARK_TRY(read.begin());
+  BULWARK_TRY(require(db, mailbox.owner, who, mailbox.id, Right::read));
   MailboxChanges out;
-  BULWARK_TRY_ASSIGN(out.state, read_state(adb->db, mailbox.id));
+  BULWARK_TRY_ASSIGN(out.state, read_state(db, mailbox.id));
   if (since >= out.state.highest_modseq) return out;
   // Through the covering modseq index, also from 0 (SELECT): it holds uid, modseq and flags, and sorting its
   // entries is cheaper than reading every row with its structure blob (the planner alone prefers the primary
   // key for the ORDER BY, and scans the whole mailbox for every change).
-  BULWARK_TRY_ASSIGN(auto changed, adb->db.prepare(
+  BULWARK_TRY_ASSIGN(auto changed, db.prepare(
       "SELECT uid, modseq, flags FROM message INDEXED BY message_modseq "
       "WHERE mailbox_id = ? AND modseq > ? ORDER BY uid"));
   changed.bind(1, mailbox.id).bind(2, static_cast<std::int64_t>(since));
@@ -920,7 +1010,7 @@ Result<MailboxChanges> SqliteMailStore::changes_since(const Principal& who, Mail
                                        static_cast<std::uint64_t>(changed.column_int(1)),
                                        text_to_flags(changed.column_text(2))});
   }
-  BULWARK_TRY_ASSIGN(auto expunged, adb->db.prepare(
+  BULWARK_TRY_ASSIGN(auto expunged, db.prepare(
       since == 0 ? "SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid"
                  : "SELECT uid FROM expunged INDEXED BY expunged_modseq WHERE mailbox_id = ? AND modseq > ? ORDER BY uid"));
   expunged.bind(1, mailbox.id).bind(2, static_cast<std::int64_t>(since));

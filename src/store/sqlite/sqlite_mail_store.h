@@ -27,9 +27,13 @@ struct PendingDelivery;
 class SqliteMailStore final : public MailStore {
  public:
   static constexpr std::uint64_t kDefaultInlineBodyMax = 256 * 1024;
+  static constexpr std::size_t kDefaultReadConnections = 4;
 
+  // `read_connections`: read-only connections per account (read_pool.h), so at most that many reads of one
+  // account run at once.
   SqliteMailStore(std::filesystem::path data_dir, std::shared_ptr<BlobStore> blobs,
-                  std::uint64_t inline_body_max = kDefaultInlineBodyMax, WalLimits wal_limits = {});
+                  std::uint64_t inline_body_max = kDefaultInlineBodyMax, WalLimits wal_limits = {},
+                  std::size_t read_connections = kDefaultReadConnections);
   ~SqliteMailStore() override;
 
   Result<std::vector<MailboxInfo>> list_mailboxes(const Principal& who, AccountId owner) override;
@@ -44,6 +48,8 @@ class SqliteMailStore final : public MailStore {
   Result<BlobRef> store_blob(std::string_view content) override;
   Result<Appended> append(const Principal& who, MailboxRef mailbox, const BlobRef& blob,
                           const NewMessage& message) override;
+  Result<Appended> append_message(const Principal& who, MailboxRef mailbox, std::string_view content,
+                                  const NewMessage& message) override;
   Result<Appended> deliver(const DeliveryTarget& target, const BlobRef& blob, const NewMessage& message) override;
   std::vector<Result<Appended>> deliver_message(std::span<const DeliveryTarget> targets, std::string_view content,
                                                 const NewMessage& message) override;
@@ -81,6 +87,7 @@ class SqliteMailStore final : public MailStore {
   std::shared_ptr<BlobStore> blobs_;
   std::uint64_t inline_body_max_;
   WalCheckpointer checkpointer_;  // before pool_: outlives the connections whose WAL hooks point to it
+  std::size_t read_connections_;
   std::mutex pool_mutex_;
   std::map<AccountId, std::shared_ptr<AccountDb>> pool_;
 };

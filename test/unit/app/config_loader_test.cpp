@@ -209,5 +209,18 @@ TEST(ConfigLoader, ImapTimeouts) {
   EXPECT_FALSE(load_config_text("[limits]\nimap_idle_timeout = \"soon\"").has_value());
 }
 
+// ADR 0003 "Checkpoints": when the background checkpoint starts and where the committing delivery takes over.
+TEST(ConfigLoader, WalCheckpointThresholds) {
+  auto defaults = load_config_text("").value();
+  EXPECT_EQ(defaults.wal_checkpoint_pages, 1000u);
+  EXPECT_EQ(defaults.wal_max_pages, 16384u);
+  auto config = load_config_text("wal_checkpoint_pages = 250\nwal_max_pages = 0").value();
+  EXPECT_EQ(config.wal_checkpoint_pages, 250u);
+  EXPECT_EQ(config.wal_max_pages, 0u);
+  auto zero = load_config_text("wal_checkpoint_pages = 0", "test.toml");
+  ASSERT_FALSE(zero);
+  EXPECT_NE(zero.error().detail.find("wal_checkpoint_pages: must be between"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bulwark::app
