@@ -57,7 +57,8 @@ Result<std::string> expand_object(std::string_view text, std::string_view compon
   return rendered ? std::string(rendered.get()) : std::string();
 }
 
-std::string free_busy_calendar(std::vector<std::pair<std::int64_t, std::int64_t>> busy, TimeRange range) {
+std::vector<std::pair<std::int64_t, std::int64_t>> merge_busy(std::vector<std::pair<std::int64_t, std::int64_t>> busy,
+                                                              TimeRange range) {
   for (auto& [s, e] : busy) {
     s = std::max(s, range.start);
     e = std::min(e, range.end);
@@ -72,6 +73,11 @@ std::string free_busy_calendar(std::vector<std::pair<std::int64_t, std::int64_t>
       merged.push_back(period);
     }
   }
+  return merged;
+}
+
+std::string free_busy_calendar(std::vector<std::pair<std::int64_t, std::int64_t>> busy, TimeRange range) {
+  const auto merged = merge_busy(std::move(busy), range);
   std::string out = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Bulwark//CalDAV//EN\r\nBEGIN:VFREEBUSY\r\n";
   out += "DTSTAMP:" + format_utc_time(range.start) + "\r\n";
   out += "DTSTART:" + format_utc_time(range.start) + "\r\nDTEND:" + format_utc_time(range.end) + "\r\n";

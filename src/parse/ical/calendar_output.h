@@ -17,6 +17,9 @@ namespace bulwark::parse::ical {
 [[nodiscard]] Result<std::string> expand_object(std::string_view text, std::string_view component, TimeRange range,
                                                 std::size_t max_instances);
 
+// Busy periods clipped to `range`, sorted, with overlapping and touching ones merged; empty ones dropped.
+std::vector<std::pair<std::int64_t, std::int64_t>> merge_busy(std::vector<std::pair<std::int64_t, std::int64_t>> busy,
+                                                              TimeRange range);
 // A VCALENDAR with one VFREEBUSY listing the busy periods, merged and clipped to `range`.
 std::string free_busy_calendar(std::vector<std::pair<std::int64_t, std::int64_t>> busy, TimeRange range);
 

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "parse/ical/calendar_output.h"
 #include "parse/ical/ical_internal.h"
 
 namespace bulwark::parse::ical {
@@ -274,20 +275,7 @@ Result<FreeBusyRequest> read_free_busy_request(std::string_view text) {
 
 std::string free_busy_reply(const FreeBusyRequest& request, std::string_view attendee,
                             std::vector<std::pair<std::int64_t, std::int64_t>> busy) {
-  for (auto& [s, e] : busy) {
-    s = std::max(s, request.range.start);
-    e = std::min(e, request.range.end);
-  }
-  std::sort(busy.begin(), busy.end());
-  std::vector<std::pair<std::int64_t, std::int64_t>> merged;
-  for (const auto& period : busy) {
-    if (period.second <= period.first) continue;
-    if (!merged.empty() && period.first <= merged.back().second) {
-      merged.back().second = std::max(merged.back().second, period.second);
-    } else {
-      merged.push_back(period);
-    }
-  }
+  const auto merged = merge_busy(std::move(busy), request.range);
   // Written by hand: every value is ours (times) or was a parsed calendar address without line breaks.
   std::string out = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Bulwark//CalDAV//EN\r\nMETHOD:REPLY\r\n"
                     "BEGIN:VFREEBUSY\r\n";
