@@ -281,3 +281,26 @@ def test_scheduling_grants_no_access_to_the_other_calendars(server):
     rt = '<d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>'
     assert curl(server, "PROPFIND", cal_url(ALICE, "inbox"), rt, user=BOB, headers={"Depth": "1"}).status in (403, 404)
     assert curl(server, "PROPFIND", cal_url(BOB), rt, headers={"Depth": "1"}).status in (403, 404)
+
+
+def test_attendee_reply_to_a_remote_organizer_goes_out_as_imip(server):
+    """An invitation from a remote organizer that bob's client put into his calendar: when bob accepts, the REPLY
+    goes to the organizer by mail through the outbound queue (iMIP, RFC 6047), from bob's address."""
+    uid = "remote-org-1@remote.example"
+    organizer = "carol@remote.example"
+    pending = invitation(uid, [(BOB, "NEEDS-ACTION")], organizer=organizer)
+    assert put(server, BOB, cal_url(BOB) + "ro1.ics", pending).status in (201, 204)
+    assert queue_entries(server.data_dir) == []  # nothing changed for the organizer yet
+    accepted = invitation(uid, [(BOB, "ACCEPTED")], organizer=organizer)
+    assert put(server, BOB, cal_url(BOB) + "ro1.ics", accepted).status in (201, 204)
+    entries = queue_entries(server.data_dir)
+    assert len(entries) == 1, entries
+    _, sender, rcpts, blob = entries[0]
+    assert sender == BOB and rcpts == [organizer]
+    msg = email.message_from_bytes(read_blob(server.data_dir, blob), policy=email.policy.default)
+    parts = {p.get_content_type(): p for p in msg.iter_parts()}
+    cal = parts["text/calendar"]
+    assert cal.get_param("method") == "REPLY"
+    text = unfold(cal.get_content())
+    assert "METHOD:REPLY" in text and f"UID:{uid}" in text
+    assert "PARTSTAT=ACCEPTED" in attendee_line(text, BOB)
