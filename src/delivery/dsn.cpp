@@ -65,15 +65,6 @@ bool should_notify(std::string_view notify, DsnAction action) {
   return false;
 }
 
-std::string rfc5322_date(std::int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-  return buf;
-}
-
 std::string build_dsn(const DsnInput& in) {
   const std::string boundary = fmt::format("{}/{}", in.message_id, in.reporting_mta);
   bool any_failed = false;

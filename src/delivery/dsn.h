@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/mail_date.h"  // rfc5322_date (Date:, Arrival-Date:, also used by the delivery log)
+
 namespace bulwark::delivery {
 
 enum class DsnAction { failed, delayed, delivered, relayed };
@@ -43,7 +45,5 @@ struct DsnInput {
 bool should_notify(std::string_view notify, DsnAction action);
 // The complete DSN message (RFC 5322, CRLF), From: MAILER-DAEMON@reporting_mta, To: the sender.
 std::string build_dsn(const DsnInput& input);
-// RFC 5322 date-time in UTC.
-std::string rfc5322_date(std::int64_t seconds);
 
 }  // namespace bulwark::delivery

@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <ctime>
 
+#include "base/mail_date.h"
 #include "parse/mime/message_structure.h"
 #include "parse/mime/transfer_encoding.h"
+#include "parse/sasl/base64.h"
 
 namespace bulwark::protocol::scheduling {
 namespace {
@@ -23,43 +24,22 @@ bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
+// Base64 body lines of at most 76 characters (RFC 2045 6.8), each ending in CRLF.
 std::string base64(std::string_view data) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const std::string encoded = parse::sasl::base64_encode(data);
   std::string out;
-  std::size_t line = 0;
-  for (std::size_t i = 0; i < data.size(); i += 3) {
-    std::uint32_t n = static_cast<unsigned char>(data[i]) << 16;
-    if (i + 1 < data.size()) n |= static_cast<unsigned char>(data[i + 1]) << 8;
-    if (i + 2 < data.size()) n |= static_cast<unsigned char>(data[i + 2]);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < data.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += i + 2 < data.size() ? kAlphabet[n & 63] : '=';
-    line += 4;
-    if (line >= 76) {
-      out += "\r\n";
-      line = 0;
-    }
+  out.reserve(encoded.size() + encoded.size() / 76 * 2 + 2);
+  for (std::size_t i = 0; i < encoded.size(); i += 76) {
+    out.append(encoded, i, 76);
+    out += "\r\n";
   }
-  if (line > 0) out += "\r\n";
   return out;
 }
 
 // RFC 2047 B encoding for a non-ASCII Subject; ASCII stays as it is.
 std::string encoded_word(std::string_view text) {
   if (is_ascii(text)) return std::string(text);
-  auto b = base64(text);
-  b.erase(std::remove_if(b.begin(), b.end(), [](char c) { return c == '\r' || c == '\n'; }), b.end());
-  return "=?UTF-8?B?" + b + "?=";
-}
-
-std::string rfc5322_date(std::int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-  return buf;
+  return "=?UTF-8?B?" + parse::sasl::base64_encode(text) + "?=";
 }
 
 const parse::mime::Part* find_calendar(const parse::mime::Part& part, unsigned depth) {

@@ -36,6 +36,17 @@ std::string random_token() {
   return out;
 }
 
+// An iTIP message for a schedule inbox, under a fresh name (`prefix`: "itip-" from our scheduler, "imip-" from mail).
+store::SchedulingMessage inbox_message(std::string_view prefix, const SchedulingObject& about, std::string content) {
+  store::SchedulingMessage message;
+  message.uid = about.uid;
+  message.inbox_item.name = std::string(prefix) + random_token() + ".ics";
+  message.inbox_item.uid = message.inbox_item.name;
+  message.inbox_item.component = about.component;
+  message.inbox_item.content = std::move(content);
+  return message;
+}
+
 // A resource name for a scheduled object: the UID when it is URL-friendly, else a hash of it.
 std::string name_for_uid(std::string_view uid) {
   const bool plain = !uid.empty() && uid.size() <= 200 && std::all_of(uid.begin(), uid.end(), [](char c) {
@@ -259,12 +270,7 @@ std::string Scheduler::deliver_local(const store::DeliveryTarget& target, const 
                                      const SchedulingObject& about, const std::string& sender) {
   if (!services_.dav) return std::string(kStatusFailed);
   auto config = services_.config.get();
-  store::SchedulingMessage message;
-  message.uid = about.uid;
-  message.inbox_item.name = "itip-" + random_token() + ".ics";
-  message.inbox_item.uid = message.inbox_item.name;
-  message.inbox_item.component = about.component;
-  message.inbox_item.content = itip;
+  auto message = inbox_message("itip-", about, itip);
   // The address the message was sent to (an alias included), which is what the recipient's copy names.
   message.apply = apply_for(method, itip, sender, lower(recipient), about.uid,
                             config->dav.max_recurrence_instances);
@@ -325,12 +331,7 @@ Status Scheduler::deliver_inbound(const store::DeliveryTarget& target, std::stri
   for (const auto& a : sender_addresses) allowed.push_back(lower(a));
   const bool apply = is_trusted_sender && !sender.empty() && contains(allowed, sender);
   auto config = services_.config.get();
-  store::SchedulingMessage message;
-  message.uid = object.uid;
-  message.inbox_item.name = "imip-" + random_token() + ".ics";
-  message.inbox_item.uid = message.inbox_item.name;
-  message.inbox_item.component = object.component;
-  message.inbox_item.content = std::string(calendar);
+  auto message = inbox_message("imip-", object, std::string(calendar));
   if (apply) {
     message.apply = apply_for(object.method, std::string(calendar), sender, lower(target.address()), object.uid,
                               config->dav.max_recurrence_instances);

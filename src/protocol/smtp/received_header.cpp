@@ -14,17 +14,6 @@ std::string_view with_protocol(bool esmtp, bool tls, bool authenticated) {
   return "ESMTP";
 }
 
-std::string rfc5322_date(std::time_t when) {
-  static constexpr std::array<std::string_view, 7> kDays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr std::array<std::string_view, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  std::tm tm{};
-  gmtime_r(&when, &tm);
-  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000", kDays[static_cast<std::size_t>(tm.tm_wday)],
-                     tm.tm_mday, kMonths[static_cast<std::size_t>(tm.tm_mon)], tm.tm_year + 1900, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec);
-}
-
 std::string format_received(const ReceivedInfo& info) {
   // RFC 5321 4.4: Extended-Domain = Domain FWS "(" TCP-info ")"; TCP-info = address-literal.
   const bool v6 = info.peer_ip.find(':') != std::string::npos;

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/mail_date.h"  // rfc5322_date, for the date after the ";"
+
 namespace bulwark::protocol::smtp {
 
 struct ReceivedInfo {
@@ -24,9 +26,6 @@ struct ReceivedInfo {
 
 // "SMTP", "ESMTP", "ESMTPS", "ESMTPA" or "ESMTPSA" (RFC 3848 2).
 std::string_view with_protocol(bool esmtp, bool tls, bool authenticated);
-
-// "Tue, 24 Nov 2026 05:40:00 +0000" (RFC 5322 3.3, UTC).
-std::string rfc5322_date(std::time_t when);
 
 // "Received: from ...;\r\n  date\r\n", folded, each line well under 78 octets when the names allow.
 std::string format_received(const ReceivedInfo& info);
