@@ -63,12 +63,26 @@ void Server::run(unsigned threads, unsigned blocking_threads, std::function<void
   for (auto& listener : listeners_) asio::co_spawn(io_, accept_loop(listener), asio::detached);
   asio::co_spawn(io_, watch_signals(), asio::detached);
   for (auto& service : services_) service->start(io_, blocking.get_executor());
+  using Guard = asio::executor_work_guard<asio::io_context::executor_type>;
+  std::vector<Guard> keep_running;  // an idle context must not return from run() before the shutdown
+  for (unsigned i = 1; i < std::max(1u, threads); ++i) {
+    extra_contexts_.push_back(std::make_unique<asio::io_context>(1));
+    keep_running.push_back(asio::make_work_guard(*extra_contexts_.back()));
+  }
   std::vector<std::thread> workers;
-  for (unsigned i = 1; i < std::max(1u, threads); ++i) workers.emplace_back([this] { io_.run(); });
+  for (auto& context : extra_contexts_) workers.emplace_back([c = context.get()] { c->run(); });
   io_.run();
+  // io_ stops at the end of the drain (or stop()); the other contexts follow it.
+  for (auto& context : extra_contexts_) context->stop();
   for (auto& t : workers) t.join();
   blocking.join();
   blocking_ = nullptr;
+}
+
+asio::io_context& Server::next_context() {
+  const std::size_t count = extra_contexts_.size() + 1;
+  const std::size_t k = next_context_++ % count;
+  return k == 0 ? io_ : *extra_contexts_[k - 1];
 }
 
 void Server::stop() {
@@ -146,7 +160,7 @@ void Server::forget(std::uint64_t id) {
 
 awaitable<void> Server::accept_loop(std::shared_ptr<Listener> listener) {
   for (;;) {
-    auto [ec, socket] = co_await listener->acceptor.async_accept(asio::make_strand(io_), use_tuple);
+    auto [ec, socket] = co_await listener->acceptor.async_accept(asio::make_strand(next_context()), use_tuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !listener->acceptor.is_open()) co_return;
       // EMFILE and friends: log, back off briefly, keep serving.

@@ -1,5 +1,6 @@
-// The async core: one process, an io_context run by one thread per core, one coroutine per connection on its
-// own strand, a separate pool for blocking calls, connection limits, and shutdown as one visible step:
+// The async core: one process, one io_context per I/O thread (one per core by default), one coroutine per
+// connection on its own strand, a separate pool for blocking calls, connection limits, and shutdown as one
+// visible step:
 //   SIGTERM/SIGINT -> stop accepting -> every session is interrupted and says goodbye (421 / * BYE)
 //   -> after `grace` the rest are closed -> run() returns.
 // SIGHUP calls the reload callback (configuration, limits, log level, certificates).
@@ -48,7 +49,17 @@ class Server {
   void begin_shutdown();
   void forget(std::uint64_t id);
 
+  // The next I/O context for a new connection (round robin).
+  asio::io_context& next_context();
+
+  // Context 0: listeners, signals, background services and its share of the connections. Why one context per
+  // thread rather than one context run by every thread: with a shared context every completion (a socket
+  // read, the end of a blocking call) could resume on another thread, and Asio woke the idle thread for
+  // nearly each one: 31 context switches per SMTP message at one session, against 11 with one thread per
+  // context (perf stat, docs/benchmarks.md). A connection now stays on the thread that accepted it.
   asio::io_context io_;
+  std::vector<std::unique_ptr<asio::io_context>> extra_contexts_;  // contexts 1..threads-1, one thread each
+  std::size_t next_context_ = 0;  // used only by the accept loops, which all run on io_'s one thread
   // Created with the server, so SIGTERM/SIGHUP are caught from the moment it exists (not only once run() runs).
   asio::signal_set signals_{io_, SIGTERM, SIGINT, SIGHUP};
   asio::thread_pool* blocking_ = nullptr;  // exists only while run() runs

@@ -168,6 +168,14 @@ class MailStore {
   // The raw RFC 5322 bytes of one message (right r).
   [[nodiscard]] virtual Result<std::string> read_message(const Principal& who, MailboxRef mailbox,
                                                          std::uint32_t uid) = 0;
+  // Its first `max_bytes` bytes (all of it if shorter): for FETCH BODY[HEADER.FIELDS (...)] of a message list,
+  // where reading whole messages to show their headers was most of the cost (right r).
+  [[nodiscard]] virtual Result<std::string> read_message_prefix(const Principal& who, MailboxRef mailbox,
+                                                                std::uint32_t uid, std::size_t max_bytes) {
+    BULWARK_TRY_ASSIGN(auto raw, read_message(who, mailbox, uid));
+    if (raw.size() > max_bytes) raw.resize(max_bytes);
+    return raw;
+  }
   // Rights s (for \Seen), t (for \Deleted) and w (others). Messages whose modseq is above unchanged_since are
   // left alone (RFC 7162 3.1.3) and reported in `failed`.
   [[nodiscard]] virtual Result<std::vector<FlagChange>> update_flags(
@@ -206,6 +214,18 @@ class MailStore {
                                                              std::uint64_t since) {
     (void)who, (void)mailbox, (void)since;
     return fail(Errc::unavailable, "change tracking is not implemented by this backend");
+  }
+
+  // SELECT/EXAMINE: the mailbox (without its message counts, which the caller derives from `all`) and every
+  // message, read in one snapshot. The default makes the two calls; a backend may do it in one pass.
+  struct Opened {
+    MailboxInfo info;
+    MailboxChanges all;
+  };
+  [[nodiscard]] virtual Result<Opened> open_mailbox(const Principal& who, AccountId owner, std::string_view name) {
+    BULWARK_TRY_ASSIGN(auto info, find_mailbox(who, owner, name));
+    BULWARK_TRY_ASSIGN(auto all, changes_since(who, info.ref, 0));
+    return Opened{std::move(info), std::move(all)};
   }
 
   // Creates the account's storage and default mailboxes if missing. Idempotent.

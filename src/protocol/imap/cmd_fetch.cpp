@@ -73,6 +73,7 @@ net::awaitable<Reply> ImapSession::on_fetch(parse::imap::Command command) {
 
   const bool need_record = needs_record(items);
   const bool need_raw = needs_raw(items);
+  const bool header_is_enough = need_raw && needs_only_top_header(items);
   const bool need_structure = needs_structure(items);
   const bool rendered_is_enough = need_structure && needs_only_rendered_structure(items);
   const std::size_t render_cache_bytes = config_->limits.imap_fetch_cache_bytes;
@@ -84,7 +85,7 @@ net::awaitable<Reply> ImapSession::on_fetch(parse::imap::Command command) {
                                      uids.begin() + static_cast<std::ptrdiff_t>(std::min(uids.size(), start + kFetchBatch)));
     std::vector<Loaded> loaded;
     if (need_record) {
-      auto job2 = [&mail, who, ref, batch, need_raw, need_structure]() -> Result<std::vector<Loaded>> {
+      auto job2 = [&mail, who, ref, batch, need_raw, need_structure, header_is_enough]() -> Result<std::vector<Loaded>> {
         BULWARK_TRY_ASSIGN(auto records, mail.list_messages(who, ref, batch.front(), batch.back()));
         std::vector<Loaded> out;
         for (auto& record : records) {
@@ -92,7 +93,16 @@ net::awaitable<Reply> ImapSession::on_fetch(parse::imap::Command command) {
           Loaded item;
           const bool needs_bytes = need_raw || (need_structure && record.structure.empty());
           if (needs_bytes) {
-            auto raw = mail.read_message(who, ref, record.uid);
+            // Only the header section when that is all the items read and the cached structure says where
+            // it ends (it includes the empty line); otherwise the whole message.
+            std::optional<std::uint64_t> header_end;
+            if (header_is_enough && !record.structure.empty()) {
+              if (auto root = parse::mime::decode_structure(record.structure)) {
+                header_end = root->header_offset + root->header_size;
+              }
+            }
+            auto raw = header_end ? mail.read_message_prefix(who, ref, record.uid, static_cast<std::size_t>(*header_end))
+                                  : mail.read_message(who, ref, record.uid);
             if (!raw) {
               if (raw.error().code == Errc::not_found) continue;  // expunged meanwhile
               return tl::unexpected(raw.error());

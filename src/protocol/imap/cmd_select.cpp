@@ -27,14 +27,13 @@ net::awaitable<Reply> ImapSession::on_select(parse::imap::Command command) {
   auto& mail = services_.mail;
   const store::Principal who = *principal_;
   const auto owner = who.account_id();
-  auto job = [&mail, who, owner, n = *name] { return mail.find_mailbox(who, owner, n); };
-  auto info = co_await net::run_blocking(connection_->blocking, std::move(job));
-  if (!info) co_return store_error(info.error(), is_examine ? "EXAMINE" : "SELECT");
+  auto job = [&mail, who, owner, n = *name] { return mail.open_mailbox(who, owner, n); };
+  auto opened = co_await net::run_blocking(connection_->blocking, std::move(job));
+  if (!opened) co_return store_error(opened.error(), is_examine ? "EXAMINE" : "SELECT");
+  const auto* info = &opened->info;
   if (!info->rights.has(store::Right::read)) co_return Reply::no("[NOPERM] Permission denied");
   const auto ref = info->ref;
-  auto job2 = [&mail, who, ref] { return mail.changes_since(who, ref, 0); };
-  auto all = co_await net::run_blocking(connection_->blocking, std::move(job2));
-  if (!all) co_return store_error(all.error(), is_examine ? "EXAMINE" : "SELECT");
+  const auto* all = &opened->all;
 
   SelectedMailbox selected;
   selected.ref = ref;

@@ -159,6 +159,23 @@ bool needs_raw(const std::vector<FetchItem>& items) {
                         FetchAttribute::binary_peek, FetchAttribute::binary_size});
 }
 
+bool needs_only_top_header(const std::vector<FetchItem>& items) {
+  return std::all_of(items.begin(), items.end(), [](const FetchItem& item) {
+    switch (item.attribute) {
+      case FetchAttribute::rfc822_header: return true;
+      case FetchAttribute::body_section:
+      case FetchAttribute::body_peek:
+        return item.section.part.empty() &&
+               (item.section.text == SectionText::header || item.section.text == SectionText::header_fields ||
+                item.section.text == SectionText::header_fields_not);
+      case FetchAttribute::rfc822: case FetchAttribute::rfc822_text: case FetchAttribute::binary:
+      case FetchAttribute::binary_peek: case FetchAttribute::binary_size:
+        return false;
+      default: return true;  // flags, uid, sizes, dates, envelope, structure: not from the raw bytes
+    }
+  });
+}
+
 bool sets_seen(const std::vector<FetchItem>& items) {
   return any_of(items, {FetchAttribute::body_section, FetchAttribute::rfc822, FetchAttribute::rfc822_text,
                         FetchAttribute::binary});

@@ -46,6 +46,9 @@ struct FetchOptions {
 // The three strings for `root` (what write_fetch_items() would write for those items).
 [[nodiscard]] RenderedStructure render_structure(const parse::mime::Part& root);
 [[nodiscard]] bool needs_raw(const std::vector<parse::imap::FetchItem>& items);
+// True when every item that needs the raw bytes reads only the message's own header section (BODY[HEADER],
+// BODY[HEADER.FIELDS (...)], .NOT, RFC822.HEADER, PEEK or not): the message list of every mail client.
+[[nodiscard]] bool needs_only_top_header(const std::vector<parse::imap::FetchItem>& items);
 // True when an item sets \Seen (BODY[...], RFC822, RFC822.TEXT, BINARY[...]; not the .PEEK forms).
 [[nodiscard]] bool sets_seen(const std::vector<parse::imap::FetchItem>& items);
 [[nodiscard]] bool requests(const std::vector<parse::imap::FetchItem>& items, parse::imap::FetchAttribute attribute);

@@ -1,21 +1,13 @@
 #include "protocol/smtp/imip_hook.h"
 
-#include <algorithm>
-#include <cctype>
-
+#include "base/ascii_search.h"
 #include "base/log.h"
 #include "protocol/scheduling/imip_message.h"
 #include "protocol/scheduling/scheduler.h"
 
 namespace bulwark::protocol::smtp {
 
-bool may_carry_imip(std::string_view content) {
-  constexpr std::string_view kNeedle = "text/calendar";
-  auto it = std::search(content.begin(), content.end(), kNeedle.begin(), kNeedle.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == b;
-  });
-  return it != content.end();
-}
+bool may_carry_imip(std::string_view content) { return contains_ascii_nocase(content, "text/calendar"); }
 
 std::size_t run_imip_hook(ImipHookJob job) {
   if (job.services == nullptr || job.services->dav == nullptr || job.delivered.empty()) return 0;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -134,6 +135,27 @@ Result<std::string> FsBlobStore::get(std::string_view blob_id) {
   std::size_t done = 0;
   while (done < out.size()) {
     ssize_t n = ::read(fd.get(), out.data() + done, out.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return tl::unexpected(io_error("read", *path));
+    done += static_cast<std::size_t>(n);
+  }
+  return out;
+}
+
+Result<std::string> FsBlobStore::get_prefix(std::string_view blob_id, std::size_t max_bytes) {
+  auto path = path_for(blob_id);
+  if (!path) return tl::unexpected(path.error());
+  Fd fd(::open(path->c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    if (errno == ENOENT) return fail(Errc::not_found, "blob missing");
+    return tl::unexpected(io_error("open", *path));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return tl::unexpected(io_error("stat", *path));
+  std::string out(std::min(max_bytes, static_cast<std::size_t>(st.st_size)), '\0');
+  std::size_t done = 0;
+  while (done < out.size()) {
+    ssize_t n = ::pread(fd.get(), out.data() + done, out.size() - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return tl::unexpected(io_error("read", *path));
     done += static_cast<std::size_t>(n);

@@ -16,6 +16,7 @@ class FsBlobStore final : public BlobStore {
 
   Result<std::string> put(std::string_view content) override;
   Result<std::string> get(std::string_view blob_id) override;
+  Result<std::string> get_prefix(std::string_view blob_id, std::size_t max_bytes) override;
   Status remove(std::string_view blob_id) override;
 
  private:

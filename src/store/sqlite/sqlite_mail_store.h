@@ -56,6 +56,8 @@ class SqliteMailStore final : public MailStore {
   Result<std::vector<MessageRecord>> list_messages(const Principal& who, MailboxRef mailbox, std::uint32_t first_uid,
                                                    std::uint32_t last_uid) override;
   Result<std::string> read_message(const Principal& who, MailboxRef mailbox, std::uint32_t uid) override;
+  Result<std::string> read_message_prefix(const Principal& who, MailboxRef mailbox, std::uint32_t uid,
+                                          std::size_t max_bytes) override;
   Result<std::vector<FlagChange>> update_flags(const Principal& who, MailboxRef mailbox,
                                                std::span<const std::uint32_t> uids, FlagOp op,
                                                const std::vector<std::string>& flags,
@@ -71,6 +73,7 @@ class SqliteMailStore final : public MailStore {
   Result<Usage> delivery_usage(const DeliveryTarget& target) override;
   Result<MailboxState> mailbox_state(const Principal& who, MailboxRef mailbox) override;
   Result<MailboxChanges> changes_since(const Principal& who, MailboxRef mailbox, std::uint64_t since) override;
+  Result<Opened> open_mailbox(const Principal& who, AccountId owner, std::string_view name) override;
   Status provision(const Principal& who) override;
 
   struct AccountDb;  // one account's connection and its lock (sqlite_mail_store.cpp)

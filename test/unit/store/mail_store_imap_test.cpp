@@ -90,5 +90,56 @@ TEST_F(MailStoreImapTest, OthersNeedTheReadRight) {
   EXPECT_EQ(mail_->changes_since(*bob_, ref, 0)->changed.size(), 1u);
 }
 
+TEST_F(MailStoreImapTest, OpenMailboxReadsTheMailboxAndEveryMessageTogether) {
+  put(*alice_, "INBOX", "a");
+  put(*alice_, "INBOX", "b", {"\\Seen"});
+  put(*alice_, "INBOX", "c");
+  auto opened = mail_->open_mailbox(*alice_, alice_->account_id(), "inbox").value();
+  EXPECT_EQ(opened.info.ref, mailbox(*alice_, "INBOX").ref);
+  EXPECT_EQ(opened.info.name, "INBOX");
+  EXPECT_EQ(opened.info.messages, 3u);
+  ASSERT_EQ(opened.all.changed.size(), 3u);
+  EXPECT_EQ(opened.all.changed[1].uid, 2u);
+  EXPECT_EQ(opened.all.changed[1].flags, std::vector<std::string>{"\\Seen"});
+  EXPECT_EQ(opened.all.state.uid_next, 4u);
+  EXPECT_TRUE(opened.all.expunged.empty());
+  EXPECT_EQ(mail_->open_mailbox(*alice_, alice_->account_id(), "Nope").error().code, Errc::not_found);
+  // Bob has no rights on alice's INBOX: it does not exist for him.
+  EXPECT_FALSE(mail_->open_mailbox(*bob_, alice_->account_id(), "INBOX"));
+}
+
+TEST_F(MailStoreImapTest, ReadMessagePrefixReturnsTheFirstBytesFromAFileOrTheDatabase) {
+  const std::string content = "Subject: prefix\r\nX-A: b\r\n\r\nthe body\r\n";
+  put(*alice_, "INBOX", content);  // a blob file
+  auto ref = mailbox(*alice_, "INBOX").ref;
+  ASSERT_TRUE(mail_->append_message(*alice_, ref, content + "2", NewMessage{}));  // inside the database
+  for (std::uint32_t uid : {1u, 2u}) {
+    EXPECT_EQ(mail_->read_message_prefix(*alice_, ref, uid, 27).value(), content.substr(0, 27)) << uid;
+    EXPECT_EQ(mail_->read_message_prefix(*alice_, ref, uid, 0).value(), "") << uid;
+    EXPECT_EQ(mail_->read_message_prefix(*alice_, ref, uid, 1 << 20).value(), *mail_->read_message(*alice_, ref, uid));
+    EXPECT_FALSE(mail_->read_message_prefix(*bob_, ref, uid, 10)) << uid;
+  }
+  EXPECT_EQ(mail_->read_message_prefix(*alice_, ref, 9, 10).error().code, Errc::not_found);
+}
+
+TEST_F(MailStoreImapTest, UidExpungeRemovesOnlyNamedMessagesMarkedDeleted) {
+  for (const char* body : {"a", "b", "c", "d", "e"}) put(*alice_, "INBOX", body);
+  auto ref = mailbox(*alice_, "INBOX").ref;
+  std::vector<std::uint32_t> deleted{1, 2, 3, 5};
+  ASSERT_TRUE(mail_->update_flags(*alice_, ref, deleted, FlagOp::add, {"\\Deleted"}, {}, nullptr));
+  // A few UIDs: looked up one by one (4 is not \Deleted, 7 does not exist).
+  EXPECT_EQ(mail_->expunge(*alice_, ref, std::vector<std::uint32_t>{3, 2, 4, 7, 2}).value(),
+            (std::vector<std::uint32_t>{2, 3}));
+  // Many UIDs: through the index scan; only 5 of them is \Deleted and present.
+  std::vector<std::uint32_t> many;
+  for (std::uint32_t uid = 4; uid < 1000; ++uid) many.push_back(uid);
+  EXPECT_EQ(mail_->expunge(*alice_, ref, many).value(), std::vector<std::uint32_t>{5});
+  auto left = mail_->changes_since(*alice_, ref, 0).value();
+  ASSERT_EQ(left.changed.size(), 2u);
+  EXPECT_EQ(left.changed[0].uid, 1u);
+  EXPECT_EQ(left.changed[1].uid, 4u);
+  EXPECT_EQ(left.expunged, (std::vector<std::uint32_t>{2, 3, 5}));
+}
+
 }  // namespace
 }  // namespace bulwark::store
