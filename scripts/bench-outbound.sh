@@ -22,6 +22,7 @@
 # Knobs (environment): SIZES="4096 65536"  DOMAINS="1 10"  MESSAGES=2000  REPEAT=3  CONCURRENCY=10
 #   INJECT_SESSIONS=10  TIMEOUT=180 (seconds per run)  BENCH_PARENT=/tmp  RESULTS=FILE (raw JSON lines)  KEEP=1
 #   POSTFIX_POSTCONF="name=value ..."  BULWARK_DELIVERY="key = value;key = value" (extra [delivery] lines)
+#   BULWARK_TOP="key = value;..." (extra top-level lines, e.g. "inline_message_size = 0": queued messages as blob files)
 #
 # Everything listens on loopback only, on free ports. Everything started here is stopped at exit.
 set -euo pipefail
@@ -121,7 +122,9 @@ grep -q ready "$DIR/dns.log" || { cat "$DIR/dns.log" >&2; die "dns_zone did not 
 # --- Bulwark: own data_dir, submission on loopback, the sender's domain local, delivery through the DNS above.
 mkdir -p "$DIR/bulwark"
 EXTRA_DELIVERY=$(printf '%s' "${BULWARK_DELIVERY:-}" | tr ';' '\n')
+EXTRA_TOP=$(printf '%s' "${BULWARK_TOP:-}" | tr ';' '\n')
 cat > "$DIR/bulwark/bulwark.toml" <<EOF
+$EXTRA_TOP
 data_dir = "$DIR/bulwark/data"
 hostname = "mail.bench.local"
 user = ""

@@ -26,7 +26,8 @@ Result<Stores> open_stores(const Config& config) {
   BULWARK_TRY_ASSIGN(auto directory, store::sqlite::SqliteDirectory::open(config.data_dir, directory_policy(config)));
   BULWARK_TRY_ASSIGN(auto blob_store, store::blob_fs::FsBlobStore::open(config.data_dir));
   std::shared_ptr<store::BlobStore> blobs(std::move(blob_store));
-  BULWARK_TRY_ASSIGN(auto queue, store::sqlite::SqliteQueueStore::open(config.data_dir, blobs));
+  BULWARK_TRY_ASSIGN(auto queue,
+                     store::sqlite::SqliteQueueStore::open(config.data_dir, blobs, config.inline_message_bytes));
   Stores stores;
   stores.queue = std::move(queue);
   stores.directory = std::move(directory);

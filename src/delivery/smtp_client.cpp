@@ -23,25 +23,27 @@ Failure local_failure(bool permanent, std::string status, std::string text) {
 }
 
 std::string dot_stuff(std::string_view content) {
+  // Copies each run of text between line ends in one append (a message is mostly such runs; this runs for every
+  // message sent). Every CR or LF alone becomes CRLF; a line starting with '.' gets another one.
   std::string out;
   out.reserve(content.size() + content.size() / 64 + 8);
   bool line_start = true;
-  for (std::size_t i = 0; i < content.size(); ++i) {
-    char c = content[i];
+  const std::size_t n = content.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const char c = content[i];
+    if (c == '\r' || c == '\n') {
+      out += "\r\n";
+      i += (c == '\r' && i + 1 < n && content[i + 1] == '\n') ? 2 : 1;
+      line_start = true;
+      continue;
+    }
     if (line_start && c == '.') out += '.';
-    if (c == '\n') {
-      if (out.empty() || out.back() != '\r') out += '\r';
-      out += '\n';
-      line_start = true;
-      continue;
-    }
-    if (c == '\r' && (i + 1 >= content.size() || content[i + 1] != '\n')) {
-      out += "\r\n";  // a bare CR never leaves here
-      line_start = true;
-      continue;
-    }
-    out += c;
+    std::size_t end = i + 1;
+    while (end < n && content[end] != '\r' && content[end] != '\n') ++end;
+    out.append(content.data() + i, end - i);
     line_start = false;
+    i = end;
   }
   if (!out.empty() && !line_start) out += "\r\n";
   out += ".\r\n";

@@ -22,6 +22,12 @@ Result<store::QueueId> WakingQueue::enqueue(const store::BlobRef& blob, const st
   return id;
 }
 
+Result<store::QueueId> WakingQueue::enqueue_content(std::string_view content, const store::QueueEnvelope& envelope) {
+  auto id = inner_.enqueue_content(content, envelope);
+  if (id) notify(*id);
+  return id;
+}
+
 Result<std::size_t> WakingQueue::retry(std::optional<store::QueueId> id, std::int64_t now) {
   auto changed = inner_.retry(id, now);
   if (changed && *changed > 0) notify(id);

@@ -1,6 +1,6 @@
 // A QueueStore that tells the delivery worker about each message the moment it is queued, so its delivery
 // starts at once instead of at the worker's next poll (poll_interval, 1 s by default). Every call goes to the
-// real store unchanged; after a successful enqueue() (and retry()) the listener is called with the new id
+// real store unchanged; after a successful enqueue() or enqueue_content() (and retry()) the listener is called with the new id
 // (std::nullopt: look at the whole queue). The poll stays for what this process does not see: another
 // process's `bulwark queue retry`, retries coming due, a restart.
 #pragma once
@@ -22,6 +22,7 @@ class WakingQueue final : public store::QueueStore {
   void set_listener(Listener listener);
 
   Result<store::QueueId> enqueue(const store::BlobRef& blob, const store::QueueEnvelope& envelope) override;
+  Result<store::QueueId> enqueue_content(std::string_view content, const store::QueueEnvelope& envelope) override;
   Result<std::vector<store::QueuedMessage>> list() override { return inner_.list(); }
   Result<store::QueuedMessage> get(store::QueueId id) override { return inner_.get(id); }
   Result<std::vector<store::QueuedMessage>> due(std::int64_t now, std::size_t limit) override {

@@ -1,20 +1,23 @@
 // The outbound queue: messages accepted for remote recipients (submission, alias forwarding) and local
 // recipients whose delivery must be retried, kept durably until the delivery worker (src/delivery/) hands them
-// on or bounces them with a DSN (RFC 3461/3464). The message bytes are a blob made durable by
-// MailStore::store_blob(); the queue keeps its id and the envelope (RFC 5321 envelope plus the RFC 3461
+// on or bounces them with a DSN (RFC 3461/3464). The message bytes are either a blob made durable by
+// MailStore::store_blob() (enqueue) or handed to the queue itself (enqueue_content), which may keep them inside
+// its own database; the queue keeps them and the envelope (RFC 5321 envelope plus the RFC 3461
 // parameters ENVID, RET, NOTIFY and ORCPT that the DSN will need).
 //
 // State: each recipient is pending, delivered or failed, with its attempt count, the time of its next attempt
 // and the last error. A message leaves the queue when no recipient is pending any more (the log keeps the
 // outcome). Every change is one SQLite transaction, so a crash leaves each recipient in its old or new state.
 //
-// Contract: every write returns only once durable (SMTP answers 250 after enqueue); thread-safe.
+// Contract: every write returns only once durable (SMTP answers 250 after enqueue); thread-safe. Concurrent writes
+// may share one sync (group commit); each still returns only once its own change is durable.
 // Backends: store/sqlite (data_dir/queue.db).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -58,7 +61,7 @@ struct QueuedRecipient {
 
 struct QueuedMessage {
   QueueId id = 0;
-  std::string blob_id;
+  std::string blob_id;                  // empty: the bytes are kept inside the queue (enqueue_content)
   std::uint64_t size = 0;
   QueueEnvelope envelope;               // envelope.recipients is left empty; see `recipients`
   std::vector<QueuedRecipient> recipients;
@@ -82,6 +85,9 @@ class QueueStore {
 
   // Makes the entry durable; its recipients start as pending, due at once. invalid_argument without recipients.
   [[nodiscard]] virtual Result<QueueId> enqueue(const BlobRef& blob, const QueueEnvelope& envelope) = 0;
+  // enqueue() for bytes not yet stored: the backend keeps them durably with the entry (the SQLite backend inside
+  // the same transaction when small enough, so one sync instead of a blob file's three).
+  [[nodiscard]] virtual Result<QueueId> enqueue_content(std::string_view content, const QueueEnvelope& envelope) = 0;
   // Every queued message, oldest first.
   [[nodiscard]] virtual Result<std::vector<QueuedMessage>> list() = 0;
   // One message; not_found if it left the queue.

@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS queue_recipient(
   last_error TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(message_id, position)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS queue_message_due ON queue_message(next_attempt);
+CREATE TABLE IF NOT EXISTS queue_content(
+  message_id INTEGER PRIMARY KEY,
+  bytes BLOB NOT NULL);
 )sql";
 
 // Columns added after the first release of the queue; added to older databases on open.
@@ -66,6 +69,16 @@ std::int64_t state_value(QueueState state) {
   return 0;
 }
 
+// The rows that hang off a queue_message row (which the caller deletes).
+Status delete_entry_rows(Database& db, QueueId id) {
+  BULWARK_TRY_ASSIGN(auto del_rcpt, db.prepare("DELETE FROM queue_recipient WHERE message_id = ?"));
+  del_rcpt.bind(1, id);
+  BULWARK_TRY(del_rcpt.run());
+  BULWARK_TRY_ASSIGN(auto del_content, db.prepare("DELETE FROM queue_content WHERE message_id = ?"));
+  del_content.bind(1, id);
+  return del_content.run();
+}
+
 // The message's next_attempt follows its earliest pending recipient; without one the message is done.
 Result<bool> refresh_message(Database& db, QueueId id) {
   BULWARK_TRY_ASSIGN(auto pending, db.prepare(
@@ -76,9 +89,7 @@ Result<bool> refresh_message(Database& db, QueueId id) {
     BULWARK_TRY_ASSIGN(auto del, db.prepare("DELETE FROM queue_message WHERE id = ?"));
     del.bind(1, id);
     BULWARK_TRY(del.run());
-    BULWARK_TRY_ASSIGN(auto del_rcpt, db.prepare("DELETE FROM queue_recipient WHERE message_id = ?"));
-    del_rcpt.bind(1, id);
-    BULWARK_TRY(del_rcpt.run());
+    BULWARK_TRY(delete_entry_rows(db, id));
     return false;
   }
   std::int64_t next = pending.column_int(0);
@@ -91,7 +102,8 @@ Result<bool> refresh_message(Database& db, QueueId id) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteQueueStore>> SqliteQueueStore::open(const std::filesystem::path& data_dir,
-                                                                 std::shared_ptr<BlobStore> blobs) {
+                                                                 std::shared_ptr<BlobStore> blobs,
+                                                                 std::uint64_t inline_max_bytes) {
   BULWARK_TRY_ASSIGN(auto db, Database::open(data_dir / "queue.db"));
   BULWARK_TRY(db.exec(kSchema));
   for (auto sql : kAddedColumns) {
@@ -100,43 +112,63 @@ Result<std::unique_ptr<SqliteQueueStore>> SqliteQueueStore::open(const std::file
       return tl::unexpected(added.error());
     }
   }
-  return std::unique_ptr<SqliteQueueStore>(new SqliteQueueStore(std::move(db), std::move(blobs)));
+  return std::unique_ptr<SqliteQueueStore>(new SqliteQueueStore(std::move(db), std::move(blobs), inline_max_bytes));
 }
 
 Result<QueueId> SqliteQueueStore::enqueue(const BlobRef& blob, const QueueEnvelope& envelope) {
-  if (envelope.recipients.empty()) return fail(Errc::invalid_argument, "queue entry without recipients");
-  std::lock_guard lock(mutex_);
-  Database::Transaction txn(db_);
-  BULWARK_TRY(txn.begin());
-  auto now = now_seconds();
-  BULWARK_TRY_ASSIGN(auto insert, db_.prepare(
-      "INSERT INTO queue_message(blob_id, size, sender, envid, ret, smtputf8, eight_bit, submitted_by, created, "
-      "next_attempt, require_tls, expires, tls_optional) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  insert.bind(1, blob.id())
-      .bind(2, static_cast<std::int64_t>(blob.size()))
-      .bind(3, envelope.sender)
-      .bind(4, envelope.envid)
-      .bind(5, envelope.ret)
-      .bind(6, std::int64_t{envelope.smtputf8 ? 1 : 0})
-      .bind(7, std::int64_t{envelope.eight_bit ? 1 : 0})
-      .bind(8, envelope.submitted_by)
-      .bind(9, now)
-      .bind(10, now)
-      .bind(11, std::int64_t{envelope.require_tls ? 1 : 0})
-      .bind(12, envelope.expires)
-      .bind(13, std::int64_t{envelope.tls_optional ? 1 : 0});
-  BULWARK_TRY(insert.run());
-  QueueId id = db_.last_insert_rowid();
-  std::int64_t position = 0;
-  for (const auto& r : envelope.recipients) {
-    BULWARK_TRY_ASSIGN(auto rcpt, db_.prepare(
-        "INSERT INTO queue_recipient(message_id, position, address, notify, orcpt, last_error, next_attempt) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?)"));
-    rcpt.bind(1, id).bind(2, position++).bind(3, r.address).bind(4, r.notify).bind(5, r.orcpt).bind(6, r.last_error)
-        .bind(7, now);
-    BULWARK_TRY(rcpt.run());
+  return insert_entry(blob.id(), blob.size(), envelope, nullptr);
+}
+
+Result<QueueId> SqliteQueueStore::enqueue_content(std::string_view content, const QueueEnvelope& envelope) {
+  if (content.size() > inline_max_bytes_) {
+    if (envelope.recipients.empty()) return fail(Errc::invalid_argument, "queue entry without recipients");
+    BULWARK_TRY_ASSIGN(auto blob_id, blobs_->put(content));
+    return insert_entry(blob_id, content.size(), envelope, nullptr);
   }
-  BULWARK_TRY(txn.commit());
+  return insert_entry("", content.size(), envelope, &content);
+}
+
+Result<QueueId> SqliteQueueStore::insert_entry(std::string_view blob_id, std::uint64_t size,
+                                               const QueueEnvelope& envelope, const std::string_view* inline_content) {
+  if (envelope.recipients.empty()) return fail(Errc::invalid_argument, "queue entry without recipients");
+  QueueId id = 0;
+  const WriteGroup::Work work = [&](Database& db) -> Status {
+    auto now = now_seconds();
+    BULWARK_TRY_ASSIGN(auto insert, db.prepare(
+        "INSERT INTO queue_message(blob_id, size, sender, envid, ret, smtputf8, eight_bit, submitted_by, created, "
+        "next_attempt, require_tls, expires, tls_optional) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert.bind(1, blob_id)
+        .bind(2, static_cast<std::int64_t>(size))
+        .bind(3, envelope.sender)
+        .bind(4, envelope.envid)
+        .bind(5, envelope.ret)
+        .bind(6, std::int64_t{envelope.smtputf8 ? 1 : 0})
+        .bind(7, std::int64_t{envelope.eight_bit ? 1 : 0})
+        .bind(8, envelope.submitted_by)
+        .bind(9, now)
+        .bind(10, now)
+        .bind(11, std::int64_t{envelope.require_tls ? 1 : 0})
+        .bind(12, envelope.expires)
+        .bind(13, std::int64_t{envelope.tls_optional ? 1 : 0});
+    BULWARK_TRY(insert.run());
+    const QueueId inserted = db.last_insert_rowid();
+    std::int64_t position = 0;
+    for (const auto& r : envelope.recipients) {
+      BULWARK_TRY_ASSIGN(auto rcpt, db.prepare(
+          "INSERT INTO queue_recipient(message_id, position, address, notify, orcpt, last_error, next_attempt) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?)"));
+      rcpt.bind(1, inserted).bind(2, position++).bind(3, r.address).bind(4, r.notify).bind(5, r.orcpt)
+          .bind(6, r.last_error).bind(7, now);
+      BULWARK_TRY(rcpt.run());
+    }
+    if (inline_content) {
+      BULWARK_TRY_ASSIGN(auto bytes, db.prepare("INSERT INTO queue_content(message_id, bytes) VALUES(?, ?)"));
+      BULWARK_TRY(bytes.bind(1, inserted).bind_blob_borrowed(2, *inline_content).run());  // outlives `bytes`
+    }
+    id = inserted;
+    return ok();
+  };
+  BULWARK_TRY(writes_.run(mutex_, db_, work));
   return id;
 }
 
@@ -211,31 +243,31 @@ Result<std::vector<QueuedMessage>> SqliteQueueStore::due(std::int64_t now, std::
 }
 
 Status SqliteQueueStore::record(QueueId id, const std::vector<RecipientUpdate>& updates) {
-  std::lock_guard lock(mutex_);
-  Database::Transaction txn(db_);
-  BULWARK_TRY(txn.begin());
-  BULWARK_TRY_ASSIGN(auto exists, db_.prepare("SELECT 1 FROM queue_message WHERE id = ?"));
-  exists.bind(1, id);
-  BULWARK_TRY_ASSIGN(bool found, exists.step());
-  if (!found) return fail(Errc::not_found, "no queued message " + std::to_string(id));
-  for (const auto& u : updates) {
-    BULWARK_TRY_ASSIGN(auto update, db_.prepare(
-        "UPDATE queue_recipient SET state = ?, attempts = attempts + ?, next_attempt = ?, "
-        "last_error = CASE WHEN ? = '' THEN last_error ELSE ? END, "
-        "last_tls = CASE WHEN ? = '' THEN last_tls ELSE ? END WHERE message_id = ? AND position = ?"));
-    update.bind(1, state_value(u.state))
-        .bind(2, std::int64_t{u.attempted ? 1 : 0})
-        .bind(3, u.next_attempt)
-        .bind(4, u.last_error)
-        .bind(5, u.last_error)
-        .bind(6, u.last_tls)
-        .bind(7, u.last_tls)
-        .bind(8, id)
-        .bind(9, std::int64_t{u.position});
-    BULWARK_TRY(update.run());
-  }
-  BULWARK_TRY(refresh_message(db_, id));
-  return txn.commit();
+  const WriteGroup::Work work = [&](Database& db) -> Status {
+    BULWARK_TRY_ASSIGN(auto exists, db.prepare("SELECT 1 FROM queue_message WHERE id = ?"));
+    exists.bind(1, id);
+    BULWARK_TRY_ASSIGN(bool found, exists.step());
+    if (!found) return fail(Errc::not_found, "no queued message " + std::to_string(id));
+    for (const auto& u : updates) {
+      BULWARK_TRY_ASSIGN(auto update, db.prepare(
+          "UPDATE queue_recipient SET state = ?, attempts = attempts + ?, next_attempt = ?, "
+          "last_error = CASE WHEN ? = '' THEN last_error ELSE ? END, "
+          "last_tls = CASE WHEN ? = '' THEN last_tls ELSE ? END WHERE message_id = ? AND position = ?"));
+      update.bind(1, state_value(u.state))
+          .bind(2, std::int64_t{u.attempted ? 1 : 0})
+          .bind(3, u.next_attempt)
+          .bind(4, u.last_error)
+          .bind(5, u.last_error)
+          .bind(6, u.last_tls)
+          .bind(7, u.last_tls)
+          .bind(8, id)
+          .bind(9, std::int64_t{u.position});
+      BULWARK_TRY(update.run());
+    }
+    BULWARK_TRY(refresh_message(db, id));
+    return ok();
+  };
+  return writes_.run(mutex_, db_, work);
 }
 
 Result<std::size_t> SqliteQueueStore::retry(std::optional<QueueId> id, std::int64_t now) {
@@ -266,14 +298,18 @@ Status SqliteQueueStore::remove(QueueId id) {
   del.bind(1, id);
   BULWARK_TRY(del.run());
   if (db_.changes() == 0) return fail(Errc::not_found, "no queued message " + std::to_string(id));
-  BULWARK_TRY_ASSIGN(auto del_rcpt, db_.prepare("DELETE FROM queue_recipient WHERE message_id = ?"));
-  del_rcpt.bind(1, id);
-  BULWARK_TRY(del_rcpt.run());
+  BULWARK_TRY(delete_entry_rows(db_, id));
   return txn.commit();
 }
 
 Result<std::string> SqliteQueueStore::read_content(const QueuedMessage& message) {
-  return blobs_->get(message.blob_id);
+  if (!message.blob_id.empty()) return blobs_->get(message.blob_id);
+  std::lock_guard lock(mutex_);
+  BULWARK_TRY_ASSIGN(auto bytes, db_.prepare("SELECT bytes FROM queue_content WHERE message_id = ?"));
+  bytes.bind(1, message.id);
+  BULWARK_TRY_ASSIGN(bool row, bytes.step());
+  if (!row) return fail(Errc::not_found, "no content for queued message " + std::to_string(message.id));
+  return bytes.column_text(0);
 }
 
 }  // namespace bulwark::store::sqlite

@@ -75,6 +75,47 @@ TEST(SmtpClient, DotStuffing) {
   EXPECT_EQ(dot_stuff("no end"), "no end\r\n.\r\n");
   EXPECT_EQ(dot_stuff("bare\nlf\n.x"), "bare\r\nlf\r\n..x\r\n.\r\n");
   EXPECT_EQ(dot_stuff(""), ".\r\n");
+  EXPECT_EQ(dot_stuff("a\rb\r\r\n.\r"), "a\r\nb\r\n\r\n..\r\n.\r\n");
+}
+
+// The run-copying dot_stuff against the plain one-character-at-a-time rule, on every string of up to 7 characters
+// over {a, ., CR, LF}: same output for all.
+std::string dot_stuff_reference(std::string_view content) {
+  std::string out;
+  bool line_start = true;
+  for (std::size_t i = 0; i < content.size(); ++i) {
+    char c = content[i];
+    if (line_start && c == '.') out += '.';
+    if (c == '\n') {
+      if (out.empty() || out.back() != '\r') out += '\r';
+      out += '\n';
+      line_start = true;
+      continue;
+    }
+    if (c == '\r' && (i + 1 >= content.size() || content[i + 1] != '\n')) {
+      out += "\r\n";
+      line_start = true;
+      continue;
+    }
+    out += c;
+    line_start = false;
+  }
+  if (!out.empty() && !line_start) out += "\r\n";
+  out += ".\r\n";
+  return out;
+}
+
+TEST(SmtpClient, DotStuffingMatchesTheCharacterRule) {
+  constexpr char kAlphabet[] = {'a', '.', '\r', '\n'};
+  for (std::size_t length = 0; length <= 7; ++length) {
+    std::size_t combinations = 1;
+    for (std::size_t k = 0; k < length; ++k) combinations *= 4;
+    for (std::size_t code = 0; code < combinations; ++code) {
+      std::string input;
+      for (std::size_t k = 0, rest = code; k < length; ++k, rest /= 4) input += kAlphabet[rest % 4];
+      ASSERT_EQ(dot_stuff(input), dot_stuff_reference(input)) << testing::PrintToString(input);
+    }
+  }
 }
 
 class DkimTest : public ::testing::Test {
