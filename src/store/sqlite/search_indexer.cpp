@@ -13,8 +13,9 @@
 namespace bulwark::store::sqlite {
 namespace {
 
-// Deliveries arriving together are indexed together: the thread waits this long after the first notify().
-constexpr auto kGatherDelay = std::chrono::milliseconds(200);
+// Deliveries arriving together are indexed together: the thread waits this long after the first notify(), so
+// that under a steady stream of writes one run (which lists the account's blobs) covers a second of them.
+constexpr auto kGatherDelay = std::chrono::milliseconds(1000);
 // A rebuild is worth it when unreachable FTS rows outnumber live ones (and there are more than a few).
 constexpr std::int64_t kMinGarbageForRebuild = 1000;
 
