@@ -99,6 +99,12 @@ def test_index_on_and_off_answer_the_same(make_server):
     assert index_docs(on) == len(MESSAGES)
     assert all_answers(on_client) == expected
     assert index_docs(off) is None  # off means off
+    # The index is really used: only candidates are read (debug log of SEARCH). "hidden attachment" is in no text.
+    for client in (off_client, on_client):
+        assert search(client, ["BODY", quoted("hidden attachment")]) == []
+    on.wait_for_log("SEARCH read 0 of 9 messages")
+    off.wait_for_log("SEARCH read 9 of 9 messages")
+    assert "SEARCH read 0 of" not in off.log()
 
     # A message appended right before the SEARCH (not indexed yet) is found.
     late = message("late", b"a late quarterly arrival\r\n")

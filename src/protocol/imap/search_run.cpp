@@ -98,6 +98,7 @@ Result<std::vector<SearchHit>> run_search(store::MailStore& mail, const store::P
       message.size = record->size;
       if (use_prefilter && !prefilter->may_match(key, m.uid)) continue;  // cannot match: not read at all
       if (need_content) {
+        if (load.messages_read != nullptr) ++*load.messages_read;
         auto bytes = mail.read_message(who, ref, m.uid);
         if (bytes) raw = std::move(*bytes);
       }
