@@ -168,6 +168,11 @@ Result<std::unordered_set<std::string>> SearchIndex::indexed_blobs() {
   return out;
 }
 
+Result<bool> SearchIndex::has(const std::string& blob_id) {
+  BULWARK_TRY_ASSIGN(auto stmt, db_.prepare("SELECT 1 FROM doc WHERE blob_id = ?"));
+  return stmt.bind(1, blob_id).step();
+}
+
 Result<std::unordered_set<std::string>> SearchIndex::matching_blobs(std::string_view folded_needle) {
   if (!is_servable_needle(folded_needle)) return fail(Errc::unavailable, "needle not served by the index");
   BULWARK_TRY_ASSIGN(auto stmt,

@@ -55,6 +55,7 @@ class SearchIndex {
   static void remove_files(const std::filesystem::path& path);
 
   [[nodiscard]] Result<std::unordered_set<std::string>> indexed_blobs();
+  [[nodiscard]] Result<bool> has(const std::string& blob_id);
   // Blob ids that may contain `folded_needle` (a superset, see above). The needle must be servable.
   [[nodiscard]] Result<std::unordered_set<std::string>> matching_blobs(std::string_view folded_needle);
   // (blob id, folded searchable text) pairs, in one transaction. Already indexed blob ids are skipped.

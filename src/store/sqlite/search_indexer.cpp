@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <unordered_set>
@@ -48,6 +49,21 @@ void SearchIndexer::notify(domain::auth::AccountId account) {
   wake_.notify_one();
 }
 
+void SearchIndexer::notify_new(domain::auth::AccountId account, std::string blob_id) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!background_ || stopping_) return;
+    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+    auto& list = pending_[account];
+    if (list.size() < kMaxPendingBlobs) {
+      list.push_back(std::move(blob_id));
+    } else {
+      dirty_.insert(account);
+    }
+  }
+  wake_.notify_one();
+}
+
 void SearchIndexer::forget(domain::auth::AccountId account) {
   {
     std::lock_guard lock(mutex_);
@@ -63,20 +79,54 @@ std::filesystem::path SearchIndexer::index_path(domain::auth::AccountId account)
 void SearchIndexer::run() {
   // Background work: the lowest CPU priority for this thread only (Linux: nice is per thread).
   (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 19);
+  using Clock = std::chrono::steady_clock;
+  // With mutex_ held: an account wants its full pass now (never done here, broken, or the last one long ago).
+  auto is_due = [&](domain::auth::AccountId account, Clock::time_point now) {
+    auto last = last_full_.find(account);
+    return broken_.contains(account) || last == last_full_.end() || now - last->second >= kFullPassInterval;
+  };
+  auto has_work = [&] {
+    if (!pending_.empty()) return true;
+    const auto now = Clock::now();
+    return std::any_of(dirty_.begin(), dirty_.end(), [&](auto account) { return is_due(account, now); });
+  };
   std::unique_lock lock(mutex_);
   for (;;) {
-    wake_.wait(lock, [&] { return stopping_ || !dirty_.empty(); });
+    while (!stopping_ && !has_work()) {
+      if (dirty_.empty()) {
+        wake_.wait(lock);
+      } else {
+        wake_.wait_for(lock, std::chrono::seconds(5));  // a deferred full pass becomes due
+      }
+    }
     if (stopping_) return;
     wake_.wait_for(lock, kGatherDelay, [&] { return stopping_; });
     if (stopping_) return;
-    std::set<domain::auth::AccountId> accounts;
-    accounts.swap(dirty_);
-    lock.unlock();
-    for (auto account : accounts) {
-      (void)index_account(account);  // failures: the account stays unindexed (SEARCH scans), retried on next notify
-      std::lock_guard check(mutex_);
-      if (stopping_) return;
+    const auto now = Clock::now();
+    std::set<domain::auth::AccountId> full;
+    for (auto it = dirty_.begin(); it != dirty_.end();) {
+      if (is_due(*it, now)) {
+        full.insert(*it);
+        it = dirty_.erase(it);
+      } else {
+        ++it;
+      }
     }
+    for (const auto& [account, blobs] : pending_) {
+      // First time in this process, or long ago: a full pass (it also forgets expunged bodies).
+      auto last = last_full_.find(account);
+      if (last == last_full_.end() || now - last->second >= kReconcileInterval) full.insert(account);
+    }
+    for (auto account : full) last_full_[account] = now;
+    std::map<domain::auth::AccountId, std::vector<std::string>> news;
+    news.swap(pending_);
+    lock.unlock();
+    // Failures leave messages unindexed (SEARCH reads them); a later notify retries.
+    for (auto account : full) {
+      (void)index_account(account);
+      news.erase(account);
+    }
+    for (const auto& [account, blobs] : news) (void)index_blobs(account, blobs);
     lock.lock();
   }
 }
@@ -110,17 +160,43 @@ Status SearchIndexer::index_account(domain::auth::AccountId account) {
   std::vector<std::pair<std::string, std::string>> batch;
   for (const auto& id : blobs) {
     if (indexed.contains(id)) continue;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return ok();  // shutdown does not wait for a batch; the next run finishes the account
+    }
     auto raw = source_.read_blob(account, id);
     if (!raw) continue;  // removed meanwhile; a later run sees it gone
     batch.emplace_back(id, options_.text_of(*raw, options_.max_text_bytes));
     if (batch.size() >= options_.batch_messages) {
       BULWARK_TRY(index->add(batch));
       batch.clear();
-      std::lock_guard lock(mutex_);
-      if (stopping_) return ok();
     }
   }
   if (!batch.empty()) BULWARK_TRY(index->add(batch));
+  return ok();
+}
+
+Status SearchIndexer::index_blobs(domain::auth::AccountId account, const std::vector<std::string>& blob_ids) {
+  BULWARK_TRY_ASSIGN(auto index, SearchIndex::open_writer(index_path(account), options_.max_text_bytes));
+  std::vector<std::pair<std::string, std::string>> batch;
+  std::unordered_set<std::string> seen;
+  for (const auto& id : blob_ids) {
+    if (!seen.insert(id).second) continue;
+    BULWARK_TRY_ASSIGN(bool known, index.has(id));
+    if (known) continue;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return ok();
+    }
+    auto raw = source_.read_blob(account, id);
+    if (!raw) continue;  // expunged meanwhile
+    batch.emplace_back(id, options_.text_of(*raw, options_.max_text_bytes));
+    if (batch.size() >= options_.batch_messages) {
+      BULWARK_TRY(index.add(batch));
+      batch.clear();
+    }
+  }
+  if (!batch.empty()) BULWARK_TRY(index.add(batch));
   return ok();
 }
 

@@ -597,7 +597,7 @@ Result<Appended> SqliteMailStore::append(const Principal& who, MailboxRef mailbo
     return ok();
   };
   BULWARK_TRY(adb->writes.run(adb->mutex, adb->db, work));
-  note_new_mail(mailbox.owner);
+  note_new_mail(mailbox.owner, blob.id());
   return Appended{inserted.uid_validity, inserted.uid, inserted.modseq};
 }
 
@@ -623,7 +623,7 @@ Result<Appended> SqliteMailStore::append_message(const Principal& who, MailboxRe
     return ok();
   };
   BULWARK_TRY(adb->writes.run(adb->mutex, adb->db, work));
-  note_new_mail(mailbox.owner);
+  note_new_mail(mailbox.owner, blob_id);
   return Appended{inserted.uid_validity, inserted.uid, inserted.modseq};
 }
 
@@ -638,7 +638,7 @@ Result<Appended> SqliteMailStore::deliver(const DeliveryTarget& target, const Bl
   pending.internal_date = message.internal_date ? message.internal_date : now_seconds();
   pending.structure = message.structure;
   auto delivered = deliver_grouped(*adb, pending);
-  if (delivered) note_new_mail(target.account_id());
+  if (delivered) note_new_mail(target.account_id(), blob.id());
   return delivered;
 }
 
@@ -679,7 +679,7 @@ std::vector<Result<Appended>> SqliteMailStore::deliver_message(std::span<const D
     pending.internal_date = date;
     pending.structure = message.structure;
     out.push_back(deliver_grouped(**adb, pending));
-    if (out.back()) note_new_mail(target.account_id());
+    if (out.back()) note_new_mail(target.account_id(), blob_id);
   }
   return out;
 }
@@ -933,7 +933,7 @@ Result<MailStore::Copied> SqliteMailStore::copy_or_move(const Principal& who, Ma
     }
     BULWARK_TRY(txn.commit());
   }
-  if (!messages.empty()) note_new_mail(to.owner);
+  for (const auto& m : messages) note_new_mail(to.owner, m.blob_id);
   if (is_move && src != dst && !messages.empty()) {
     // Different accounts: the copy is durable first, so a crash here duplicates, never loses.
     Database::Transaction txn(src->db);
@@ -1045,8 +1045,8 @@ Status SqliteMailStore::build_search_index(AccountId account) {
   return search_indexer_->index_account(account);
 }
 
-void SqliteMailStore::note_new_mail(AccountId owner) {
-  if (search_indexer_) search_indexer_->notify(owner);
+void SqliteMailStore::note_new_mail(AccountId owner, std::string_view blob_id) {
+  if (search_indexer_) search_indexer_->notify_new(owner, std::string(blob_id));
 }
 
 Result<std::vector<std::string>> SqliteMailStore::account_blob_ids(AccountId owner) {

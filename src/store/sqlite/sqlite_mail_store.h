@@ -89,7 +89,7 @@ class SqliteMailStore final : public MailStore {
   Result<std::shared_ptr<AccountDb>> account_db(AccountId owner, bool create);
   // Queues `mine` for the account's next group commit and returns its result (ADR 0003).
   Result<Appended> deliver_grouped(AccountDb& adb, group_commit::PendingDelivery& mine);
-  void note_new_mail(AccountId owner);  // tells the search indexer, if any
+  void note_new_mail(AccountId owner, std::string_view blob_id);  // tells the search indexer, if any
   Result<std::vector<std::string>> account_blob_ids(AccountId owner);
   Result<std::string> account_blob(AccountId owner, const std::string& blob_id);
   Result<Copied> copy_or_move(const Principal& who, MailboxRef from, std::span<const std::uint32_t> uids,
