@@ -12,6 +12,9 @@
 #   WORK=/var/tmp/imapbench: the generated mailbox (WORK/mbox) and the loaded servers (WORK/loaded-COUNT-SEED) are
 #     kept there and reused by later runs; every run works on a fresh copy of the loaded state, so the first
 #     FETCH of a run is a real first open for both servers. Delete WORK to start over.
+#   SEARCH_INDEX=build (default): before the servers start, `bulwark search-index build` fills Bulwark's search index
+#     (docs/search-index.md; as `doveadm index` would for Dovecot FTS, which this Dovecot has not) and its time and
+#     size are reported; off: [search] index = false (every SEARCH BODY reads every message); lazy: neither.
 #   LOAD_ONLY=bulwark|dovecot (only load that server's pristine state, then exit)
 #   KEEP=1 (keep the run directory)  RESULTS=FILE (copy the raw JSON lines there)
 #
@@ -31,6 +34,7 @@ FETCH_OPENS=${FETCH_OPENS:-6}
 SEARCH_REPEAT=${SEARCH_REPEAT:-3}
 COUNT=${COUNT:-10000}
 SEED=${SEED:-1}
+SEARCH_INDEX=${SEARCH_INDEX:-build}
 WORK=${WORK:-/var/tmp/imapbench}
 PEERS=${PEERS:-/work/shared/peers}
 PY=/usr/bin/python3
@@ -80,6 +84,8 @@ max_connections_per_ip = $MAX_CONN
 [auth]
 hash_memory = "64K"
 hash_passes = 1
+[search]
+index = $([ "$SEARCH_INDEX" = off ] && echo false || echo true)
 EOF
   # Dovecot: the peer template (high-performance login settings) plus the limits 10,000 connections need.
   sed -e "s|@DIR@|$dir/dovecot|g" -e "s|@IMAP_PORT@|$3|g" -e "s|@LMTP_PORT@|0|g" \
@@ -182,6 +188,15 @@ RUN=$(mktemp -d "$WORK/run.XXXXXX")
 write_configs "$RUN" "$BPORT" "$DPORT"
 cp -a "$LOADED/bulwark/data" "$RUN/bulwark/"
 cp -a "$LOADED/dovecot/mail/." "$RUN/dovecot/mail/"
+if [ "$SEARCH_INDEX" = build ]; then
+  t0=$(date +%s.%N)
+  "$BULWARK_BIN" search-index build --config "$RUN/bulwark/bulwark.toml" >&2
+  t1=$(date +%s.%N)
+  mail_db=$(du -cb "$RUN"/bulwark/data/accounts/*/mail.db* | tail -1 | cut -f1)
+  search_db=$(du -cb "$RUN"/bulwark/data/accounts/*/search.db* | tail -1 | cut -f1)
+  blobs=$(du -sb "$RUN/bulwark/data" | cut -f1)
+  echo "bench-imap: search index built in $(echo "$t1 - $t0" | bc) s; search.db $search_db bytes, mail.db $mail_db bytes, data_dir $blobs bytes" | tee -a "$RUN/report.md" >&2
+fi
 sync
 start_bulwark "$RUN"; start_dovecot "$RUN"
 BT="bulwark:$BPORT:$BULWARK_PID"; DT="dovecot:$DPORT:$DOVECOT_PID"

@@ -12,6 +12,7 @@
 #   RESULTS=FILE (keep the raw JSON lines)  KEEP=1 (keep the temporary directory)
 #   POSTFIX_POSTCONF="name=value ..." (applied to the Postfix instance on top of the templates)
 #   BULWARK_INLINE=SIZE (Bulwark's inline_message_size, e.g. 0 for blob files only; default: Bulwark's default)
+#   BULWARK_SEARCH_INDEX=true|false (Bulwark's [search] index: the background search indexer; default true)
 #
 # Everything listens on 127.0.0.1 only, on free ports. Everything started here is stopped at exit.
 set -euo pipefail
@@ -87,6 +88,8 @@ max_messages_per_minute_per_ip = 0
 [auth]
 hash_memory = "64K"
 hash_passes = 1
+[search]
+index = ${BULWARK_SEARCH_INDEX:-true}
 EOF
 B() { "$BULWARK_BIN" "$@" --config "$DIR/bulwark/bulwark.toml"; }
 B domain add example.com >/dev/null

@@ -275,6 +275,10 @@ Table root_handlers() {
                        {"dnssec", BOOL_FIELD(delivery.dnssec)},
                        {"dnssec_trust_anchor_file", string_field([](Config& c) -> std::string& { return c.delivery.dnssec_trust_anchor_file; })},
                    })},
+      {"search", section(Table{
+                     {"index", BOOL_FIELD(search.index)},
+                     {"index_batch_messages", INT_FIELD(search.index_batch_messages, 1, 100000)},
+                 })},
       {"http", section(Table{
                    {"max_header_size", SIZE_FIELD(http.max_header_bytes)},
                    {"max_body_size", SIZE_FIELD(http.max_body_bytes)},

@@ -106,6 +106,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"rsa", "ed25519"}));
   dkim_generate->add_flag("--force", request.force, "replace an existing key with this selector");
 
+  auto* search_index = app.add_subcommand("search-index", "the IMAP SEARCH index (docs/search-index.md)");
+  search_index->require_subcommand(1);
+  search_index->add_subcommand("build", "bring every account's index up to date now (like doveadm index)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -123,7 +127,7 @@ int main(int argc, char** argv) {
   }
   if (check->parsed()) return bulwark::app::config_check(*config);
 
-  for (auto* object : {domain, user, alias, queue, dkim}) {
+  for (auto* object : {domain, user, alias, queue, dkim, search_index}) {
     if (!object->parsed()) continue;
     request.object = object->get_name();
     for (auto* action : object->get_subcommands()) {

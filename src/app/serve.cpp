@@ -84,7 +84,7 @@ int serve(Config config, const std::optional<std::filesystem::path>& config_file
 
   // Stores open first (as root, if started so: drop_privileges then hands every file in data_dir to the
   // service user), then listeners bind (ports below 1024 need root), then privileges go.
-  auto opened = open_stores(config);
+  auto opened = open_stores(config, true);
   if (!opened) {
     spdlog::error("{}", opened.error().detail);
     return 1;

@@ -2,6 +2,7 @@
 // A PostgreSQL backend will be selected here, and nowhere else.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "base/config.h"
@@ -18,9 +19,12 @@ struct Stores {
   std::unique_ptr<store::MailStore> mail;
   std::unique_ptr<store::QueueStore> queue;
   std::unique_ptr<store::DavStore> dav;
+  // Brings one account's IMAP search index up to date now (admin `search-index build`); unavailable when off.
+  std::function<Status(store::AccountId)> build_search_index;
 };
 
-[[nodiscard]] Result<Stores> open_stores(const Config& config);
+// `background_work`: the server (the search indexer thread may run); the admin CLI passes false.
+[[nodiscard]] Result<Stores> open_stores(const Config& config, bool background_work);
 store::DirectoryPolicy directory_policy(const Config& config);
 
 }  // namespace bulwark::app

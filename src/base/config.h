@@ -56,6 +56,13 @@ struct LimitsConfig {
   std::uint64_t imap_fetch_cache_bytes = 64ULL << 20;
 };
 
+// The per-account IMAP SEARCH index (docs/search-index.md): a prefilter for SEARCH BODY/TEXT, filled in the
+// background. Off: every SEARCH BODY/TEXT reads every message, as before; the results are the same either way.
+struct SearchConfig {
+  bool index = true;
+  std::size_t index_batch_messages = 200;  // messages the indexer adds per transaction
+};
+
 struct AuthConfig {
   unsigned max_failures_per_ip = 10;       // then the IP is banned for ban_time
   unsigned max_failures_per_account = 10;  // then the account is locked for ban_time (from every IP)
@@ -159,6 +166,7 @@ struct Config {
   DeliveryConfig delivery;
   HttpConfig http;
   DavConfig dav;
+  SearchConfig search;
 };
 
 }  // namespace bulwark

@@ -228,6 +228,18 @@ class MailStore {
     return Opened{std::move(info), std::move(all)};
   }
 
+  // --- search prefilter (optional; docs/search-index.md) ---
+  // The uids (ascending) of the mailbox's messages (right r) whose searchable text MAY contain `folded_text`
+  // (folded as the SEARCH matcher folds): a superset of the messages whose header or body text contains it,
+  // every message not indexed yet included. unavailable when there is no usable index or it cannot serve this
+  // text; the caller then looks at every message, as without an index.
+  [[nodiscard]] virtual Result<std::vector<std::uint32_t>> search_candidates(const Principal& who,
+                                                                             MailboxRef mailbox,
+                                                                             std::string_view folded_text) {
+    (void)who, (void)mailbox, (void)folded_text;
+    return fail(Errc::unavailable, "no search index in this backend");
+  }
+
   // Creates the account's storage and default mailboxes if missing. Idempotent.
   [[nodiscard]] virtual Status provision(const Principal& who) = 0;
 

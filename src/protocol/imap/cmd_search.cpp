@@ -7,6 +7,7 @@
 // needs headers or text.
 #include <algorithm>
 #include <limits>
+#include <memory>
 
 #include "protocol/imap/imap_session.h"
 #include "protocol/imap/response_format.h"
@@ -52,13 +53,17 @@ net::awaitable<Reply> ImapSession::on_search(parse::imap::Command command) {
   const auto ref = selected_->ref;
   auto messages = selected_->view.messages();
   const auto max_text_bytes = config_->limits.max_search_text_bytes;
-  auto job = [&mail, who, ref, messages = std::move(messages), key = std::move(args.key),
-              max_text_bytes]() -> Result<std::vector<SearchHit>> {
+  const auto in_view = messages.size();
+  auto read = std::make_shared<std::size_t>(0);  // the search index's effect, for the debug log
+  auto job = [&mail, who, ref, messages = std::move(messages), key = std::move(args.key), max_text_bytes,
+              read]() -> Result<std::vector<SearchHit>> {
     SearchLoad load;
     load.max_text_bytes = max_text_bytes;
+    load.messages_read = read.get();
     return run_search(mail, who, ref, messages, key, load);
   };
   auto hits = co_await net::run_blocking(connection_->blocking, std::move(job));
+  connection_->log.debug("SEARCH read {} of {} messages", *read, in_view);
   if (!hits) {
     if (is_save) selected_->saved_uids.clear();  // RFC 5182 2.1: a failed SAVE leaves an empty result
     co_return store_error(hits.error(), "SEARCH");

@@ -32,6 +32,7 @@ struct SearchLoad {
   bool keep_structure = false;
   bool keep_header = false;
   std::size_t max_text_bytes = 32ULL << 20;  // [limits] max_search_text_size
+  std::size_t* messages_read = nullptr;       // when set: counts the messages read for their content
 };
 
 [[nodiscard]] Result<std::vector<SearchHit>> run_search(store::MailStore& mail, const store::Principal& who,

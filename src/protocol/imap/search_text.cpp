@@ -1,5 +1,6 @@
 #include "protocol/imap/search_text.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "parse/mime/content_type.h"
@@ -116,6 +117,14 @@ std::string searchable_body(std::string_view raw, std::size_t max_bytes) {
     }
   }
   if (out.size() > max_bytes) out.resize(max_bytes);
+  return out;
+}
+
+std::string index_text(std::string_view raw, std::size_t max_bytes) {
+  const auto header = parse::mime::parse_header(raw);
+  std::string out = fold_for_search(searchable_header(raw.substr(0, std::min(header.size(), raw.size())), max_bytes));
+  out += '\n';
+  out += fold_for_search(searchable_body(raw, max_bytes));
   return out;
 }
 

@@ -27,4 +27,9 @@ inline constexpr std::size_t kMaxSearchTextBytes = 32 * 1024 * 1024;
 [[nodiscard]] std::string searchable_header(std::string_view header_block,
                                             std::size_t max_bytes = kMaxSearchTextBytes);
 
+// What the search index (store/sqlite/search_index.h) keeps for a raw message: the folded header text (as
+// SEARCH TEXT looks at it), a newline, the folded body text (as BODY and TEXT look at it), each cut at
+// `max_bytes` exactly as the matcher cuts them, so that a needle the matcher finds is in this text.
+[[nodiscard]] std::string index_text(std::string_view raw, std::size_t max_bytes);
+
 }  // namespace bulwark::protocol::imap

@@ -10,6 +10,7 @@
 #include "domain/mail/mailbox_name.h"
 #include "store/blob_fs/fs_blob_store.h"
 #include "store/sqlite/read_pool.h"
+#include "store/sqlite/search_index.h"
 #include "store/sqlite/write_group.h"
 
 namespace bulwark::store::sqlite {
@@ -597,6 +598,7 @@ Result<Appended> SqliteMailStore::append(const Principal& who, MailboxRef mailbo
     return ok();
   };
   BULWARK_TRY(adb->writes.run(adb->mutex, adb->db, work));
+  note_new_mail(mailbox.owner, blob.id());
   return Appended{inserted.uid_validity, inserted.uid, inserted.modseq};
 }
 
@@ -622,6 +624,7 @@ Result<Appended> SqliteMailStore::append_message(const Principal& who, MailboxRe
     return ok();
   };
   BULWARK_TRY(adb->writes.run(adb->mutex, adb->db, work));
+  note_new_mail(mailbox.owner, blob_id);
   return Appended{inserted.uid_validity, inserted.uid, inserted.modseq};
 }
 
@@ -635,7 +638,9 @@ Result<Appended> SqliteMailStore::deliver(const DeliveryTarget& target, const Bl
   pending.flags_text = flags_to_text(flags);
   pending.internal_date = message.internal_date ? message.internal_date : now_seconds();
   pending.structure = message.structure;
-  return deliver_grouped(*adb, pending);
+  auto delivered = deliver_grouped(*adb, pending);
+  if (delivered) note_new_mail(target.account_id(), blob.id());
+  return delivered;
 }
 
 std::vector<Result<Appended>> SqliteMailStore::deliver_message(std::span<const DeliveryTarget> targets,
@@ -675,6 +680,7 @@ std::vector<Result<Appended>> SqliteMailStore::deliver_message(std::span<const D
     pending.internal_date = date;
     pending.structure = message.structure;
     out.push_back(deliver_grouped(**adb, pending));
+    if (out.back()) note_new_mail(target.account_id(), blob_id);
   }
   return out;
 }
@@ -970,6 +976,7 @@ Result<MailStore::Copied> SqliteMailStore::copy_or_move(const Principal& who, Ma
     }
     BULWARK_TRY(txn.commit());
   }
+  for (const auto& m : messages) note_new_mail(to.owner, m.blob_id);
   if (is_move && src != dst && !messages.empty()) {
     // Different accounts: the copy is durable first, so a crash here duplicates, never loses.
     Database::Transaction txn(src->db);
@@ -1094,6 +1101,99 @@ Result<MailStore::Opened> SqliteMailStore::open_mailbox(const Principal& who, Ac
     info.messages = static_cast<std::uint32_t>(out.all.changed.size());
   }
   out.info = std::move(info);
+  return out;
+}
+
+// --- search index (search_index.h, search_indexer.h) ---
+
+void SqliteMailStore::enable_search_index(SearchIndexOptions options, bool background) {
+  if (!options.enabled || !options.text_of) return;
+  SearchIndexer::Source source;
+  source.blob_ids = [this](AccountId owner) { return account_blob_ids(owner); };
+  source.read_blob = [this](AccountId owner, const std::string& blob_id) { return account_blob(owner, blob_id); };
+  search_indexer_ = std::make_unique<SearchIndexer>(data_dir_, std::move(options), std::move(source));
+  if (background) search_indexer_->allow_background();
+}
+
+Status SqliteMailStore::build_search_index(AccountId account) {
+  if (!search_indexer_) return fail(Errc::unavailable, "the search index is off");
+  return search_indexer_->index_account(account);
+}
+
+void SqliteMailStore::note_new_mail(AccountId owner, std::string_view blob_id) {
+  if (search_indexer_) search_indexer_->notify_new(owner, std::string(blob_id));
+}
+
+Result<std::vector<std::string>> SqliteMailStore::account_blob_ids(AccountId owner) {
+  BULWARK_TRY_ASSIGN(auto adb, account_db(owner, false));
+  BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
+  BULWARK_TRY_ASSIGN(auto stmt, lease.db().prepare("SELECT DISTINCT blob_id FROM message"));
+  std::vector<std::string> out;
+  for (;;) {
+    BULWARK_TRY_ASSIGN(bool row, stmt.step());
+    if (!row) break;
+    out.push_back(stmt.column_text(0));
+  }
+  return out;
+}
+
+Result<std::string> SqliteMailStore::account_blob(AccountId owner, const std::string& blob_id) {
+  {
+    BULWARK_TRY_ASSIGN(auto adb, account_db(owner, false));
+    BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
+    BULWARK_TRY_ASSIGN(auto body, load_body(lease.db(), blob_id));
+    if (body) return std::move(*body);
+  }
+  return blobs_->get(blob_id);
+}
+
+Result<std::vector<std::uint32_t>> SqliteMailStore::search_candidates(const Principal& who, MailboxRef mailbox,
+                                                                      std::string_view folded_text) {
+  if (!search_indexer_) return fail(Errc::unavailable, "the search index is off");
+  if (!is_servable_needle(folded_text)) return fail(Errc::unavailable, "text not served by the search index");
+  // The mailbox's messages first (the access check), then the index; a blob indexed in between is simply
+  // looked at the slow way.
+  std::vector<std::pair<std::uint32_t, std::string>> messages;
+  {
+    BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
+    BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
+    auto& db = lease.db();
+    ReadTransaction read(db);
+    BULWARK_TRY(read.begin());
+    BULWARK_TRY(require(db, mailbox.owner, who, mailbox.id, Right::read));
+    BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT uid, blob_id FROM message WHERE mailbox_id = ? ORDER BY uid"));
+    stmt.bind(1, mailbox.id);
+    for (;;) {
+      BULWARK_TRY_ASSIGN(bool row, stmt.step());
+      if (!row) break;
+      messages.emplace_back(static_cast<std::uint32_t>(stmt.column_int(0)), stmt.column_text(1));
+    }
+  }
+  auto index = SearchIndex::open_reader(search_indexer_->index_path(mailbox.owner),
+                                        search_indexer_->options().max_text_bytes);
+  if (!index) {
+    if (index.error().code == Errc::not_found || index.error().code == Errc::temporary_failure) {
+      search_indexer_->notify(mailbox.owner);
+    } else {
+      search_indexer_->forget(mailbox.owner);  // corrupt or unreadable: rebuilt from scratch
+    }
+    return fail(Errc::unavailable, "no usable search index: " + index.error().detail);
+  }
+  auto indexed = index->indexed_blobs();
+  auto hits = index->matching_blobs(folded_text);
+  if (!indexed || !hits) {
+    const auto& error = indexed ? hits.error() : indexed.error();
+    if (error.code != Errc::temporary_failure) search_indexer_->forget(mailbox.owner);
+    return fail(Errc::unavailable, "search index unreadable");
+  }
+  std::vector<std::uint32_t> out;
+  bool missing = false;
+  for (const auto& [uid, blob_id] : messages) {
+    const bool is_indexed = indexed->contains(blob_id);
+    missing = missing || !is_indexed;
+    if (!is_indexed || hits->contains(blob_id)) out.push_back(uid);
+  }
+  if (missing) search_indexer_->notify(mailbox.owner);
   return out;
 }
 

@@ -15,6 +15,7 @@
 
 #include "store/blob_store.h"
 #include "store/mail_store.h"
+#include "store/sqlite/search_indexer.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/wal_checkpointer.h"
 
@@ -75,6 +76,14 @@ class SqliteMailStore final : public MailStore {
   Result<MailboxChanges> changes_since(const Principal& who, MailboxRef mailbox, std::uint64_t since) override;
   Result<Opened> open_mailbox(const Principal& who, AccountId owner, std::string_view name) override;
   Status provision(const Principal& who) override;
+  Result<std::vector<std::uint32_t>> search_candidates(const Principal& who, MailboxRef mailbox,
+                                                       std::string_view folded_text) override;
+
+  // Turns the search index on (search_indexer.h); `background`: start the indexer thread (the server), or not
+  // (the admin CLI, which calls build_search_index()). Call once, before the store is shared.
+  void enable_search_index(SearchIndexOptions options, bool background);
+  // Brings the account's search index up to date now (admin CLI `search-index`, tests).
+  [[nodiscard]] Status build_search_index(AccountId account);
 
   struct AccountDb;  // one account's connection and its lock (sqlite_mail_store.cpp)
 
@@ -83,6 +92,9 @@ class SqliteMailStore final : public MailStore {
   Result<std::shared_ptr<AccountDb>> account_db(AccountId owner, bool create);
   // Queues `mine` for the account's next group commit and returns its result (ADR 0003).
   Result<Appended> deliver_grouped(AccountDb& adb, group_commit::PendingDelivery& mine);
+  void note_new_mail(AccountId owner, std::string_view blob_id);  // tells the search indexer, if any
+  Result<std::vector<std::string>> account_blob_ids(AccountId owner);
+  Result<std::string> account_blob(AccountId owner, const std::string& blob_id);
   Result<Copied> copy_or_move(const Principal& who, MailboxRef from, std::span<const std::uint32_t> uids,
                               MailboxRef to, bool move);
 
@@ -93,6 +105,8 @@ class SqliteMailStore final : public MailStore {
   std::size_t read_connections_;
   std::mutex pool_mutex_;
   std::map<AccountId, std::shared_ptr<AccountDb>> pool_;
+  // Last member: its thread is stopped before the connections it reads through go away.
+  std::unique_ptr<SearchIndexer> search_indexer_;
 };
 
 }  // namespace bulwark::store::sqlite

@@ -222,5 +222,18 @@ TEST(ConfigLoader, WalCheckpointThresholds) {
   EXPECT_NE(zero.error().detail.find("wal_checkpoint_pages: must be between"), std::string::npos);
 }
 
+TEST(ConfigLoader, SearchIndex) {
+  auto defaults = load_config_text("").value();
+  EXPECT_TRUE(defaults.search.index);
+  EXPECT_EQ(defaults.search.index_batch_messages, 200u);
+  auto config = load_config_text("[search]\nindex = false\nindex_batch_messages = 50").value();
+  EXPECT_FALSE(config.search.index);
+  EXPECT_EQ(config.search.index_batch_messages, 50u);
+  auto zero = load_config_text("[search]\nindex_batch_messages = 0", "test.toml");
+  ASSERT_FALSE(zero);
+  EXPECT_NE(zero.error().detail.find("index_batch_messages: must be between"), std::string::npos);
+  EXPECT_FALSE(load_config_text("[search]\nindex = \"yes\""));
+}
+
 }  // namespace
 }  // namespace bulwark::app
