@@ -216,16 +216,26 @@ class MailStore {
     return fail(Errc::unavailable, "change tracking is not implemented by this backend");
   }
 
-  // SELECT/EXAMINE: the mailbox (without its message counts, which the caller derives from `all`) and every
-  // message, read in one snapshot. The default makes the two calls; a backend may do it in one pass.
+  // SELECT/EXAMINE: the mailbox (without its message counts, which the caller derives from the list) and its
+  // messages, read in one snapshot. Every message; or, when the name still leads to the mailbox `known` names
+  // (a session selecting again the mailbox it has a view of), only the changes after known->since
+  // (`incremental`, expunges included, as changes_since()). The default makes the two calls; a backend may do
+  // it in one pass.
+  struct KnownMailbox {
+    std::int64_t mailbox_id = 0;
+    std::uint64_t since = 0;
+  };
   struct Opened {
     MailboxInfo info;
-    MailboxChanges all;
+    MailboxChanges changes;
+    bool incremental = false;
   };
-  [[nodiscard]] virtual Result<Opened> open_mailbox(const Principal& who, AccountId owner, std::string_view name) {
+  [[nodiscard]] virtual Result<Opened> open_mailbox(const Principal& who, AccountId owner, std::string_view name,
+                                                    std::optional<KnownMailbox> known) {
     BULWARK_TRY_ASSIGN(auto info, find_mailbox(who, owner, name));
-    BULWARK_TRY_ASSIGN(auto all, changes_since(who, info.ref, 0));
-    return Opened{std::move(info), std::move(all)};
+    const bool incremental = known && known->mailbox_id == info.ref.id && known->since != 0;
+    BULWARK_TRY_ASSIGN(auto changes, changes_since(who, info.ref, incremental ? known->since : 0));
+    return Opened{std::move(info), std::move(changes), incremental};
   }
 
   // --- search prefilter (optional; docs/search-index.md) ---

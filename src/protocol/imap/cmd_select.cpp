@@ -17,7 +17,15 @@ net::awaitable<Reply> ImapSession::on_select(parse::imap::Command command) {
   const bool is_examine = command.name == parse::imap::CommandName::examine;
   auto args = std::get<parse::imap::SelectArgs>(std::move(command.args));
   if (args.qresync && !qresync_enabled_) co_return Reply::bad("QRESYNC parameter without ENABLE QRESYNC");
+  // Selecting again the mailbox this session has a view of (clients do, to refresh): the view is brought up
+  // to date with the changes since, instead of being rebuilt from every message (5 ms for 10,000 messages).
+  std::optional<MailboxView> previous;
+  std::optional<store::MailStore::KnownMailbox> known;
   if (selected_) {
+    if (principal_ && selected_->ref.owner == principal_->account_id()) {
+      known = store::MailStore::KnownMailbox{selected_->ref.id, selected_->view.highest_modseq()};
+      previous.emplace(std::move(selected_->view));
+    }
     deselect();
     untagged("OK [CLOSED] Previous mailbox closed");  // RFC 9051 7.1, RFC 7162 3.2.11
   }
@@ -27,28 +35,50 @@ net::awaitable<Reply> ImapSession::on_select(parse::imap::Command command) {
   auto& mail = services_.mail;
   const store::Principal who = *principal_;
   const auto owner = who.account_id();
-  auto job = [&mail, who, owner, n = *name] { return mail.open_mailbox(who, owner, n); };
+  auto job = [&mail, who, owner, n = *name, known] { return mail.open_mailbox(who, owner, n, known); };
   auto opened = co_await net::run_blocking(connection_->blocking, std::move(job));
   if (!opened) co_return store_error(opened.error(), is_examine ? "EXAMINE" : "SELECT");
   const auto* info = &opened->info;
   if (!info->rights.has(store::Right::read)) co_return Reply::no("[NOPERM] Permission denied");
   const auto ref = info->ref;
-  const auto* all = &opened->all;
 
   SelectedMailbox selected;
   selected.ref = ref;
   selected.name = info->name;
   selected.is_read_only = is_examine;
-  selected.view.reset(*all);
+  const auto& changes = opened->changes;
+  bool is_current = false;
+  if (opened->incremental && previous && previous->uid_validity() == changes.state.uid_validity) {
+    selected.view = std::move(*previous);
+    (void)selected.view.apply(changes);  // a new selection: nothing to report
+    // A count that differs means a removal the expunge log did not record: start over from every message.
+    is_current = selected.view.exists() == changes.state.messages;
+  } else if (!opened->incremental) {
+    selected.view.reset(changes);
+    is_current = true;
+  }
+  if (!is_current) {
+    auto job2 = [&mail, who, ref] { return mail.changes_since(who, ref, 0); };
+    auto all = co_await net::run_blocking(connection_->blocking, std::move(job2));
+    if (!all) co_return store_error(all.error(), is_examine ? "EXAMINE" : "SELECT");
+    selected.view.reset(*all);
+  }
+  // Keywords and the first unseen message from the table's distinct flag sets, not from each message's flags.
+  const auto& table = selected.view.table();
   std::set<std::string> keywords;
-  std::uint32_t first_unseen = 0;
-  for (std::uint32_t seq = 1; seq <= selected.view.exists(); ++seq) {
-    bool seen = false;
-    for (const auto& flag : selected.view.at(seq).flags) {
+  std::vector<bool> set_is_seen(table.flag_sets.size(), false);
+  for (std::size_t i = 0; i < table.flag_sets.size(); ++i) {
+    for (const auto& flag : table.flag_sets[i]) {
       if (!flag.empty() && flag[0] != '\\') keywords.insert(flag);
-      if (flag == "\\Seen") seen = true;
+      if (flag == "\\Seen") set_is_seen[i] = true;
     }
-    if (!seen && first_unseen == 0) first_unseen = seq;
+  }
+  std::uint32_t first_unseen = 0;
+  for (std::size_t i = 0; i < table.entries.size(); ++i) {
+    if (!set_is_seen[table.entries[i].flag_set]) {
+      first_unseen = static_cast<std::uint32_t>(i + 1);
+      break;
+    }
   }
   std::string flags(kSystemFlags);
   for (const auto& keyword : keywords) flags += " " + keyword;

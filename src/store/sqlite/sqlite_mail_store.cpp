@@ -1083,7 +1083,8 @@ Result<MailboxChanges> SqliteMailStore::changes_since(const Principal& who, Mail
 
 // One read transaction instead of find_mailbox() and changes_since(): no message counts (three scans of the
 // mailbox that SELECT does not use; it counts from the list) and one trip to the blocking pool.
-Result<MailStore::Opened> SqliteMailStore::open_mailbox(const Principal& who, AccountId owner, std::string_view name) {
+Result<MailStore::Opened> SqliteMailStore::open_mailbox(const Principal& who, AccountId owner, std::string_view name,
+                                                       std::optional<KnownMailbox> known) {
   BULWARK_TRY_ASSIGN(auto canonical, domain::mail::canonical_mailbox_name(name));
   BULWARK_TRY_ASSIGN(auto adb, account_db(owner, who.account_id() == owner));
   BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
@@ -1096,9 +1097,10 @@ Result<MailStore::Opened> SqliteMailStore::open_mailbox(const Principal& who, Ac
   BULWARK_TRY_ASSIGN(auto info, check_mailbox(db, owner, who, stmt.column_int(0)));
   Opened out;
   if (info.rights.has(Right::read)) {
-    // Every message, no expunge log: a new view has nothing to remove.
-    BULWARK_TRY_ASSIGN(out.all, changes_in(db, info.ref.id, 0, false));
-    info.messages = static_cast<std::uint32_t>(out.all.changed.size());
+    out.incremental = known && known->mailbox_id == info.ref.id && known->since != 0;
+    // Every message without the expunge log (a new view has nothing to remove), or the changes since.
+    BULWARK_TRY_ASSIGN(out.changes, changes_in(db, info.ref.id, out.incremental ? known->since : 0, out.incremental));
+    info.messages = out.changes.state.messages;
   }
   out.info = std::move(info);
   return out;

@@ -74,7 +74,8 @@ class SqliteMailStore final : public MailStore {
   Result<Usage> delivery_usage(const DeliveryTarget& target) override;
   Result<MailboxState> mailbox_state(const Principal& who, MailboxRef mailbox) override;
   Result<MailboxChanges> changes_since(const Principal& who, MailboxRef mailbox, std::uint64_t since) override;
-  Result<Opened> open_mailbox(const Principal& who, AccountId owner, std::string_view name) override;
+  Result<Opened> open_mailbox(const Principal& who, AccountId owner, std::string_view name,
+                              std::optional<KnownMailbox> known) override;
   Status provision(const Principal& who) override;
   Result<std::vector<std::uint32_t>> search_candidates(const Principal& who, MailboxRef mailbox,
                                                        std::string_view folded_text) override;

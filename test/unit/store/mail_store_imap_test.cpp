@@ -94,18 +94,38 @@ TEST_F(MailStoreImapTest, OpenMailboxReadsTheMailboxAndEveryMessageTogether) {
   put(*alice_, "INBOX", "a");
   put(*alice_, "INBOX", "b", {"\\Seen"});
   put(*alice_, "INBOX", "c");
-  auto opened = mail_->open_mailbox(*alice_, alice_->account_id(), "inbox").value();
+  auto opened = mail_->open_mailbox(*alice_, alice_->account_id(), "inbox", std::nullopt).value();
   EXPECT_EQ(opened.info.ref, mailbox(*alice_, "INBOX").ref);
   EXPECT_EQ(opened.info.name, "INBOX");
   EXPECT_EQ(opened.info.messages, 3u);
-  ASSERT_EQ(opened.all.changed.size(), 3u);
-  EXPECT_EQ(opened.all.changed[1].uid, 2u);
-  EXPECT_EQ(opened.all.changed[1].flags, std::vector<std::string>{"\\Seen"});
-  EXPECT_EQ(opened.all.state.uid_next, 4u);
-  EXPECT_TRUE(opened.all.expunged.empty());
-  EXPECT_EQ(mail_->open_mailbox(*alice_, alice_->account_id(), "Nope").error().code, Errc::not_found);
+  ASSERT_EQ(opened.changes.changed.size(), 3u);
+  EXPECT_EQ(opened.changes.changed[1].uid, 2u);
+  EXPECT_EQ(opened.changes.changed[1].flags, std::vector<std::string>{"\\Seen"});
+  EXPECT_EQ(opened.changes.state.uid_next, 4u);
+  EXPECT_TRUE(opened.changes.expunged.empty());
+  EXPECT_EQ(mail_->open_mailbox(*alice_, alice_->account_id(), "Nope", std::nullopt).error().code, Errc::not_found);
   // Bob has no rights on alice's INBOX: it does not exist for him.
-  EXPECT_FALSE(mail_->open_mailbox(*bob_, alice_->account_id(), "INBOX"));
+  EXPECT_FALSE(mail_->open_mailbox(*bob_, alice_->account_id(), "INBOX", std::nullopt));
+  EXPECT_FALSE(opened.incremental);
+
+  // Known mailbox: only what changed after the given modseq, expunges included.
+  const auto since = opened.changes.state.highest_modseq;
+  std::vector<std::uint32_t> first{1};
+  ASSERT_TRUE(mail_->update_flags(*alice_, opened.info.ref, first, FlagOp::add, {"\\Deleted"}, {}, nullptr));
+  ASSERT_TRUE(mail_->expunge(*alice_, opened.info.ref, std::nullopt));
+  put(*alice_, "INBOX", "d");
+  const MailStore::KnownMailbox known{opened.info.ref.id, since};
+  auto again = mail_->open_mailbox(*alice_, alice_->account_id(), "INBOX", known).value();
+  EXPECT_TRUE(again.incremental);
+  EXPECT_EQ(again.changes.expunged, std::vector<std::uint32_t>{1});
+  ASSERT_EQ(again.changes.changed.size(), 1u);
+  EXPECT_EQ(again.changes.changed[0].uid, 4u);
+  EXPECT_EQ(again.changes.state.messages, 3u);
+  // Another mailbox id under that name (renamed and recreated): every message again.
+  const MailStore::KnownMailbox other{opened.info.ref.id + 100, since};
+  auto fresh = mail_->open_mailbox(*alice_, alice_->account_id(), "INBOX", other).value();
+  EXPECT_FALSE(fresh.incremental);
+  EXPECT_EQ(fresh.changes.changed.size(), 3u);
 }
 
 TEST_F(MailStoreImapTest, ReadMessagePrefixReturnsTheFirstBytesFromAFileOrTheDatabase) {
