@@ -168,13 +168,23 @@ class MailStore {
   // The raw RFC 5322 bytes of one message (right r).
   [[nodiscard]] virtual Result<std::string> read_message(const Principal& who, MailboxRef mailbox,
                                                          std::uint32_t uid) = 0;
-  // Its first `max_bytes` bytes (all of it if shorter): for FETCH BODY[HEADER.FIELDS (...)] of a message list,
-  // where reading whole messages to show their headers was most of the cost (right r).
-  [[nodiscard]] virtual Result<std::string> read_message_prefix(const Principal& who, MailboxRef mailbox,
-                                                                std::uint32_t uid, std::size_t max_bytes) {
-    BULWARK_TRY_ASSIGN(auto raw, read_message(who, mailbox, uid));
-    if (raw.size() > max_bytes) raw.resize(max_bytes);
-    return raw;
+  // The first `max_bytes` bytes of each requested message (all of it if shorter), in request order; nullopt
+  // for a message that is not there (expunged). For FETCH BODY[HEADER.FIELDS (...)] of a message list, where
+  // reading whole messages, one store call each, to show their headers was most of the cost (right r).
+  struct PrefixRequest {
+    std::uint32_t uid = 0;
+    std::size_t max_bytes = 0;
+  };
+  [[nodiscard]] virtual Result<std::vector<std::optional<std::string>>> read_message_prefixes(
+      const Principal& who, MailboxRef mailbox, std::span<const PrefixRequest> wanted) {
+    std::vector<std::optional<std::string>> out;
+    for (const auto& request : wanted) {
+      auto raw = read_message(who, mailbox, request.uid);
+      if (!raw && raw.error().code != Errc::not_found) return tl::unexpected(raw.error());
+      if (raw && raw->size() > request.max_bytes) raw->resize(request.max_bytes);
+      out.push_back(raw ? std::optional<std::string>(std::move(*raw)) : std::nullopt);
+    }
+    return out;
   }
   // Rights s (for \Seen), t (for \Deleted) and w (others). Messages whose modseq is above unchanged_since are
   // left alone (RFC 7162 3.1.3) and reported in `failed`.

@@ -16,7 +16,58 @@ struct Loaded {
   store::MessageRecord record;
   std::string raw;
   bool has_raw = false;
+  bool is_gone = false;  // expunged meanwhile
 };
+
+// The records of `batch` (ascending uids) and, where the items need them, their bytes: whole messages, or only
+// the header sections, read together in one store call, when those are all the items look at and the cached
+// structure says where each one ends (it includes the empty line).
+Result<std::vector<Loaded>> load_batch(store::MailStore& mail, const store::Principal& who, store::MailboxRef ref,
+                                       const std::vector<std::uint32_t>& batch, bool need_raw, bool need_structure,
+                                       bool header_is_enough) {
+  BULWARK_TRY_ASSIGN(auto records, mail.list_messages(who, ref, batch.front(), batch.back()));
+  std::vector<Loaded> out;
+  std::vector<store::MailStore::PrefixRequest> heads;
+  std::vector<std::size_t> head_of;  // index into `out` of each entry of `heads`
+  for (auto& record : records) {
+    if (!std::binary_search(batch.begin(), batch.end(), record.uid)) continue;
+    Loaded item;
+    if (need_raw || (need_structure && record.structure.empty())) {
+      std::optional<std::uint64_t> header_end;
+      if (header_is_enough && !record.structure.empty()) {
+        if (auto root = parse::mime::decode_structure(record.structure)) header_end = root->header_offset + root->header_size;
+      }
+      if (header_end) {
+        heads.push_back({record.uid, static_cast<std::size_t>(*header_end)});
+        head_of.push_back(out.size());
+      } else {
+        auto raw = mail.read_message(who, ref, record.uid);
+        if (!raw) {
+          if (raw.error().code == Errc::not_found) continue;  // expunged meanwhile
+          return tl::unexpected(raw.error());
+        }
+        item.raw = std::move(*raw);
+        item.has_raw = true;
+      }
+    }
+    item.record = std::move(record);
+    out.push_back(std::move(item));
+  }
+  if (!heads.empty()) {
+    BULWARK_TRY_ASSIGN(auto read, mail.read_message_prefixes(who, ref, heads));
+    for (std::size_t i = 0; i < read.size(); ++i) {
+      auto& item = out[head_of[i]];
+      if (!read[i]) {
+        item.is_gone = true;
+        continue;
+      }
+      item.raw = std::move(*read[i]);
+      item.has_raw = true;
+    }
+    std::erase_if(out, [](const Loaded& item) { return item.is_gone; });
+  }
+  return out;
+}
 
 bool has_seen(const std::vector<std::string>& flags) {
   return std::find(flags.begin(), flags.end(), "\\Seen") != flags.end();
@@ -85,35 +136,8 @@ net::awaitable<Reply> ImapSession::on_fetch(parse::imap::Command command) {
                                      uids.begin() + static_cast<std::ptrdiff_t>(std::min(uids.size(), start + kFetchBatch)));
     std::vector<Loaded> loaded;
     if (need_record) {
-      auto job2 = [&mail, who, ref, batch, need_raw, need_structure, header_is_enough]() -> Result<std::vector<Loaded>> {
-        BULWARK_TRY_ASSIGN(auto records, mail.list_messages(who, ref, batch.front(), batch.back()));
-        std::vector<Loaded> out;
-        for (auto& record : records) {
-          if (!std::binary_search(batch.begin(), batch.end(), record.uid)) continue;
-          Loaded item;
-          const bool needs_bytes = need_raw || (need_structure && record.structure.empty());
-          if (needs_bytes) {
-            // Only the header section when that is all the items read and the cached structure says where
-            // it ends (it includes the empty line); otherwise the whole message.
-            std::optional<std::uint64_t> header_end;
-            if (header_is_enough && !record.structure.empty()) {
-              if (auto root = parse::mime::decode_structure(record.structure)) {
-                header_end = root->header_offset + root->header_size;
-              }
-            }
-            auto raw = header_end ? mail.read_message_prefix(who, ref, record.uid, static_cast<std::size_t>(*header_end))
-                                  : mail.read_message(who, ref, record.uid);
-            if (!raw) {
-              if (raw.error().code == Errc::not_found) continue;  // expunged meanwhile
-              return tl::unexpected(raw.error());
-            }
-            item.raw = std::move(*raw);
-            item.has_raw = true;
-          }
-          item.record = std::move(record);
-          out.push_back(std::move(item));
-        }
-        return out;
+      auto job2 = [&mail, who, ref, batch, need_raw, need_structure, header_is_enough] {
+        return load_batch(mail, who, ref, batch, need_raw, need_structure, header_is_enough);
       };
       auto result = co_await net::run_blocking(connection_->blocking, std::move(job2));
       if (!result) co_return store_error(result.error(), "FETCH");

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -122,24 +123,7 @@ Result<std::string> FsBlobStore::put(std::string_view content) {
 }
 
 Result<std::string> FsBlobStore::get(std::string_view blob_id) {
-  auto path = path_for(blob_id);
-  if (!path) return tl::unexpected(path.error());
-  Fd fd(::open(path->c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    if (errno == ENOENT) return fail(Errc::not_found, "blob missing");
-    return tl::unexpected(io_error("open", *path));
-  }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return tl::unexpected(io_error("stat", *path));
-  std::string out(static_cast<std::size_t>(st.st_size), '\0');
-  std::size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = ::read(fd.get(), out.data() + done, out.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return tl::unexpected(io_error("read", *path));
-    done += static_cast<std::size_t>(n);
-  }
-  return out;
+  return get_prefix(blob_id, std::numeric_limits<std::size_t>::max());
 }
 
 Result<std::string> FsBlobStore::get_prefix(std::string_view blob_id, std::size_t max_bytes) {

@@ -491,17 +491,25 @@ Result<std::vector<MailboxInfo>> SqliteMailStore::list_mailboxes(const Principal
   return out;
 }
 
-Result<MailboxInfo> SqliteMailStore::find_mailbox(const Principal& who, AccountId owner, std::string_view name) {
+namespace {
+// The id of the mailbox with this (not yet canonical) name, inside the caller's transaction.
+Result<std::int64_t> mailbox_id_by_name(Database& db, std::string_view name) {
   BULWARK_TRY_ASSIGN(auto canonical, domain::mail::canonical_mailbox_name(name));
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT id FROM mailbox WHERE name = ?"));
+  BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, canonical).step());
+  if (!row) return tl::unexpected(no_mailbox());
+  return stmt.column_int(0);
+}
+}  // namespace
+
+Result<MailboxInfo> SqliteMailStore::find_mailbox(const Principal& who, AccountId owner, std::string_view name) {
   BULWARK_TRY_ASSIGN(auto adb, account_db(owner, who.account_id() == owner));
   BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
   auto& db = lease.db();
   ReadTransaction read(db);
   BULWARK_TRY(read.begin());
-  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT id FROM mailbox WHERE name = ?"));
-  BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, canonical).step());
-  if (!row) return tl::unexpected(no_mailbox());
-  return load_mailbox(db, owner, who, stmt.column_int(0));
+  BULWARK_TRY_ASSIGN(auto id, mailbox_id_by_name(db, name));
+  return load_mailbox(db, owner, who, id);
 }
 
 Result<MailboxInfo> SqliteMailStore::create_mailbox(const Principal& who, AccountId owner, std::string_view name,
@@ -737,28 +745,42 @@ Result<std::vector<MessageRecord>> SqliteMailStore::list_messages(const Principa
   return out;
 }
 
-Result<std::string> SqliteMailStore::read_message_prefix(const Principal& who, MailboxRef mailbox,
-                                                        std::uint32_t uid, std::size_t max_bytes) {
-  std::string blob_id;
+Result<std::vector<std::optional<std::string>>> SqliteMailStore::read_message_prefixes(
+    const Principal& who, MailboxRef mailbox, std::span<const PrefixRequest> wanted) {
+  std::vector<std::optional<std::string>> out(wanted.size());
+  std::vector<std::pair<std::size_t, std::string>> in_files;  // request index, blob id
   {
+    // One snapshot and one access check for all of them.
     BULWARK_TRY_ASSIGN(auto adb, account_db(mailbox.owner, who.account_id() == mailbox.owner));
     BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
     auto& db = lease.db();
     ReadTransaction read(db);
     BULWARK_TRY(read.begin());
     BULWARK_TRY(require(db, mailbox.owner, who, mailbox.id, Right::read));
-    // Only the blob id: load_message() would also read the structure blob.
-    BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT blob_id FROM message WHERE mailbox_id = ? AND uid = ?"));
-    BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, mailbox.id).bind(2, static_cast<std::int64_t>(uid)).step());
-    if (!row) return fail(Errc::not_found, "no such message");
-    blob_id = stmt.column_text(0);
-    BULWARK_TRY_ASSIGN(auto body, load_body(db, blob_id));
-    if (body) {
-      if (body->size() > max_bytes) body->resize(max_bytes);
-      return std::move(*body);
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+      // Only the blob id: load_message() would also read the structure blob.
+      BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT blob_id FROM message WHERE mailbox_id = ? AND uid = ?"));
+      BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, mailbox.id).bind(2, static_cast<std::int64_t>(wanted[i].uid)).step());
+      if (!row) continue;  // expunged
+      std::string blob_id = stmt.column_text(0);
+      BULWARK_TRY_ASSIGN(auto body, load_body(db, blob_id));
+      if (!body) {
+        in_files.emplace_back(i, std::move(blob_id));
+        continue;
+      }
+      if (body->size() > wanted[i].max_bytes) body->resize(wanted[i].max_bytes);
+      out[i] = std::move(*body);
     }
   }
-  return blobs_->get_prefix(blob_id, max_bytes);
+  for (auto& [i, blob_id] : in_files) {
+    auto head = blobs_->get_prefix(blob_id, wanted[i].max_bytes);
+    if (!head) {
+      if (head.error().code == Errc::not_found) continue;  // collected after an expunge meanwhile
+      return tl::unexpected(head.error());
+    }
+    out[i] = std::move(*head);
+  }
+  return out;
 }
 
 Result<std::string> SqliteMailStore::read_message(const Principal& who, MailboxRef mailbox, std::uint32_t uid) {
@@ -1085,16 +1107,13 @@ Result<MailboxChanges> SqliteMailStore::changes_since(const Principal& who, Mail
 // mailbox that SELECT does not use; it counts from the list) and one trip to the blocking pool.
 Result<MailStore::Opened> SqliteMailStore::open_mailbox(const Principal& who, AccountId owner, std::string_view name,
                                                        std::optional<KnownMailbox> known) {
-  BULWARK_TRY_ASSIGN(auto canonical, domain::mail::canonical_mailbox_name(name));
   BULWARK_TRY_ASSIGN(auto adb, account_db(owner, who.account_id() == owner));
   BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
   auto& db = lease.db();
   ReadTransaction read(db);
   BULWARK_TRY(read.begin());
-  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT id FROM mailbox WHERE name = ?"));
-  BULWARK_TRY_ASSIGN(bool row, stmt.bind(1, canonical).step());
-  if (!row) return tl::unexpected(no_mailbox());
-  BULWARK_TRY_ASSIGN(auto info, check_mailbox(db, owner, who, stmt.column_int(0)));
+  BULWARK_TRY_ASSIGN(auto id, mailbox_id_by_name(db, name));
+  BULWARK_TRY_ASSIGN(auto info, check_mailbox(db, owner, who, id));
   Opened out;
   if (info.rights.has(Right::read)) {
     out.incremental = known && known->mailbox_id == info.ref.id && known->since != 0;

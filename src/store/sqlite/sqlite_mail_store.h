@@ -57,8 +57,8 @@ class SqliteMailStore final : public MailStore {
   Result<std::vector<MessageRecord>> list_messages(const Principal& who, MailboxRef mailbox, std::uint32_t first_uid,
                                                    std::uint32_t last_uid) override;
   Result<std::string> read_message(const Principal& who, MailboxRef mailbox, std::uint32_t uid) override;
-  Result<std::string> read_message_prefix(const Principal& who, MailboxRef mailbox, std::uint32_t uid,
-                                          std::size_t max_bytes) override;
+  Result<std::vector<std::optional<std::string>>> read_message_prefixes(
+      const Principal& who, MailboxRef mailbox, std::span<const PrefixRequest> wanted) override;
   Result<std::vector<FlagChange>> update_flags(const Principal& who, MailboxRef mailbox,
                                                std::span<const std::uint32_t> uids, FlagOp op,
                                                const std::vector<std::string>& flags,

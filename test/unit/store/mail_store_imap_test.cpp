@@ -128,18 +128,20 @@ TEST_F(MailStoreImapTest, OpenMailboxReadsTheMailboxAndEveryMessageTogether) {
   EXPECT_EQ(fresh.changes.changed.size(), 3u);
 }
 
-TEST_F(MailStoreImapTest, ReadMessagePrefixReturnsTheFirstBytesFromAFileOrTheDatabase) {
+TEST_F(MailStoreImapTest, ReadMessagePrefixesReturnTheFirstBytesFromAFileOrTheDatabase) {
   const std::string content = "Subject: prefix\r\nX-A: b\r\n\r\nthe body\r\n";
   put(*alice_, "INBOX", content);  // a blob file
   auto ref = mailbox(*alice_, "INBOX").ref;
   ASSERT_TRUE(mail_->append_message(*alice_, ref, content + "2", NewMessage{}));  // inside the database
-  for (std::uint32_t uid : {1u, 2u}) {
-    EXPECT_EQ(mail_->read_message_prefix(*alice_, ref, uid, 27).value(), content.substr(0, 27)) << uid;
-    EXPECT_EQ(mail_->read_message_prefix(*alice_, ref, uid, 0).value(), "") << uid;
-    EXPECT_EQ(mail_->read_message_prefix(*alice_, ref, uid, 1 << 20).value(), *mail_->read_message(*alice_, ref, uid));
-    EXPECT_FALSE(mail_->read_message_prefix(*bob_, ref, uid, 10)) << uid;
-  }
-  EXPECT_EQ(mail_->read_message_prefix(*alice_, ref, 9, 10).error().code, Errc::not_found);
+  const std::vector<MailStore::PrefixRequest> wanted{{1, 27}, {2, 27}, {9, 10}, {1, 0}, {2, 1 << 20}};
+  auto read = mail_->read_message_prefixes(*alice_, ref, wanted).value();
+  ASSERT_EQ(read.size(), wanted.size());
+  EXPECT_EQ(read[0], content.substr(0, 27));
+  EXPECT_EQ(read[1], content.substr(0, 27));
+  EXPECT_EQ(read[2], std::nullopt);  // no such message
+  EXPECT_EQ(read[3], "");
+  EXPECT_EQ(read[4], *mail_->read_message(*alice_, ref, 2));
+  EXPECT_FALSE(mail_->read_message_prefixes(*bob_, ref, wanted));
 }
 
 TEST_F(MailStoreImapTest, UidExpungeRemovesOnlyNamedMessagesMarkedDeleted) {
