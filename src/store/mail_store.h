@@ -129,6 +129,12 @@ class MailStore {
   [[nodiscard]] virtual Result<std::vector<MailboxInfo>> list_mailboxes(const Principal& who, AccountId owner) = 0;
   [[nodiscard]] virtual Result<MailboxInfo> find_mailbox(const Principal& who, AccountId owner,
                                                          std::string_view name) = 0;
+  // find_mailbox() without the message counts (messages, unseen and size read as 0), which cost a pass over
+  // the mailbox: for APPEND and COPY, which need only the mailbox's reference and rights.
+  [[nodiscard]] virtual Result<MailboxInfo> lookup_mailbox(const Principal& who, AccountId owner,
+                                                           std::string_view name) {
+    return find_mailbox(who, owner, name);
+  }
   [[nodiscard]] virtual Result<MailboxInfo> create_mailbox(const Principal& who, AccountId owner,
                                                            std::string_view name, SpecialUse role) = 0;
   [[nodiscard]] virtual Status delete_mailbox(const Principal& who, MailboxRef mailbox) = 0;

@@ -26,7 +26,7 @@ struct AppendOutcome {
 // Runs on the blocking pool.
 Result<AppendOutcome> append_all(store::MailStore& mail, const store::Principal& who, const std::string& name,
                                  std::vector<PendingMessage> messages) {
-  auto info = mail.find_mailbox(who, who.account_id(), name);
+  auto info = mail.lookup_mailbox(who, who.account_id(), name);
   if (!info) {
     if (info.error().code == Errc::not_found) return fail(Errc::not_found, "TRYCREATE");
     return tl::unexpected(info.error());

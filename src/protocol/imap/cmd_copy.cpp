@@ -22,7 +22,7 @@ net::awaitable<Reply> ImapSession::on_copy(parse::imap::Command command) {
   const auto from = selected_->ref;
   store::MailboxRef target_ref;
   auto job = [&mail, who, from, uids, n = *name, is_move, &target_ref]() -> Result<store::MailStore::Copied> {
-    auto target = mail.find_mailbox(who, who.account_id(), n);
+    auto target = mail.lookup_mailbox(who, who.account_id(), n);
     if (!target) {
       if (target.error().code == Errc::not_found) return fail(Errc::not_found, "TRYCREATE");
       return tl::unexpected(target.error());

@@ -512,6 +512,16 @@ Result<MailboxInfo> SqliteMailStore::find_mailbox(const Principal& who, AccountI
   return load_mailbox(db, owner, who, id);
 }
 
+Result<MailboxInfo> SqliteMailStore::lookup_mailbox(const Principal& who, AccountId owner, std::string_view name) {
+  BULWARK_TRY_ASSIGN(auto adb, account_db(owner, who.account_id() == owner));
+  BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
+  auto& db = lease.db();
+  ReadTransaction read(db);
+  BULWARK_TRY(read.begin());
+  BULWARK_TRY_ASSIGN(auto id, mailbox_id_by_name(db, name));
+  return check_mailbox(db, owner, who, id);  // the same visibility rule as find_mailbox(): l or r
+}
+
 Result<MailboxInfo> SqliteMailStore::create_mailbox(const Principal& who, AccountId owner, std::string_view name,
                                                     SpecialUse role) {
   BULWARK_TRY_ASSIGN(auto canonical, domain::mail::canonical_mailbox_name(name));

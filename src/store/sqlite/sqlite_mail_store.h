@@ -39,6 +39,7 @@ class SqliteMailStore final : public MailStore {
 
   Result<std::vector<MailboxInfo>> list_mailboxes(const Principal& who, AccountId owner) override;
   Result<MailboxInfo> find_mailbox(const Principal& who, AccountId owner, std::string_view name) override;
+  Result<MailboxInfo> lookup_mailbox(const Principal& who, AccountId owner, std::string_view name) override;
   Result<MailboxInfo> create_mailbox(const Principal& who, AccountId owner, std::string_view name,
                                      SpecialUse role) override;
   Status delete_mailbox(const Principal& who, MailboxRef mailbox) override;

@@ -163,5 +163,20 @@ TEST_F(MailStoreImapTest, UidExpungeRemovesOnlyNamedMessagesMarkedDeleted) {
   EXPECT_EQ(left.expunged, (std::vector<std::uint32_t>{2, 3, 5}));
 }
 
+TEST_F(MailStoreImapTest, LookupMailboxIsFindMailboxWithoutTheCounts) {
+  put(*alice_, "INBOX", "a");
+  auto found = mailbox(*alice_, "INBOX");
+  auto looked = mail_->lookup_mailbox(*alice_, alice_->account_id(), "inbox").value();
+  EXPECT_EQ(looked.ref, found.ref);
+  EXPECT_EQ(looked.uid_validity, found.uid_validity);
+  EXPECT_EQ(looked.uid_next, found.uid_next);
+  EXPECT_TRUE(looked.rights.has(Right::insert));
+  EXPECT_EQ(found.messages, 1u);
+  EXPECT_EQ(looked.messages, 0u);  // not counted
+  EXPECT_EQ(mail_->lookup_mailbox(*alice_, alice_->account_id(), "Nope").error().code, Errc::not_found);
+  EXPECT_EQ(mail_->lookup_mailbox(*bob_, alice_->account_id(), "INBOX").error().code,
+            mail_->find_mailbox(*bob_, alice_->account_id(), "INBOX").error().code);
+}
+
 }  // namespace
 }  // namespace bulwark::store
