@@ -157,8 +157,9 @@ void SearchIndex::remove_files(const std::filesystem::path& path) {
   }
 }
 
-Result<std::unordered_set<std::string>> SearchIndex::indexed_blobs() {
-  BULWARK_TRY_ASSIGN(auto stmt, db_.prepare("SELECT blob_id FROM doc"));
+namespace {
+// The first column of every row the statement returns.
+Result<std::unordered_set<std::string>> first_column_set(Statement& stmt) {
   std::unordered_set<std::string> out;
   for (;;) {
     BULWARK_TRY_ASSIGN(bool row, stmt.step());
@@ -166,6 +167,12 @@ Result<std::unordered_set<std::string>> SearchIndex::indexed_blobs() {
     out.insert(stmt.column_text(0));
   }
   return out;
+}
+}  // namespace
+
+Result<std::unordered_set<std::string>> SearchIndex::indexed_blobs() {
+  BULWARK_TRY_ASSIGN(auto stmt, db_.prepare("SELECT blob_id FROM doc"));
+  return first_column_set(stmt);
 }
 
 Result<bool> SearchIndex::has(const std::string& blob_id) {
@@ -178,13 +185,7 @@ Result<std::unordered_set<std::string>> SearchIndex::matching_blobs(std::string_
   BULWARK_TRY_ASSIGN(auto stmt,
                      db_.prepare("SELECT doc.blob_id FROM fts JOIN doc ON doc.id = fts.rowid WHERE fts MATCH ?"));
   stmt.bind(1, trigram_query(folded_needle));
-  std::unordered_set<std::string> out;
-  for (;;) {
-    BULWARK_TRY_ASSIGN(bool row, stmt.step());
-    if (!row) break;
-    out.insert(stmt.column_text(0));
-  }
-  return out;
+  return first_column_set(stmt);
 }
 
 Status SearchIndex::add(const std::vector<std::pair<std::string, std::string>>& docs) {

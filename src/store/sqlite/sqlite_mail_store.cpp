@@ -503,23 +503,23 @@ Result<std::int64_t> mailbox_id_by_name(Database& db, std::string_view name) {
 }  // namespace
 
 Result<MailboxInfo> SqliteMailStore::find_mailbox(const Principal& who, AccountId owner, std::string_view name) {
-  BULWARK_TRY_ASSIGN(auto adb, account_db(owner, who.account_id() == owner));
-  BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
-  auto& db = lease.db();
-  ReadTransaction read(db);
-  BULWARK_TRY(read.begin());
-  BULWARK_TRY_ASSIGN(auto id, mailbox_id_by_name(db, name));
-  return load_mailbox(db, owner, who, id);
+  return mailbox_by_name(who, owner, name, true);
 }
 
 Result<MailboxInfo> SqliteMailStore::lookup_mailbox(const Principal& who, AccountId owner, std::string_view name) {
+  return mailbox_by_name(who, owner, name, false);
+}
+
+Result<MailboxInfo> SqliteMailStore::mailbox_by_name(const Principal& who, AccountId owner, std::string_view name,
+                                                     bool with_counts) {
   BULWARK_TRY_ASSIGN(auto adb, account_db(owner, who.account_id() == owner));
   BULWARK_TRY_ASSIGN(auto lease, adb->readers.acquire());
   auto& db = lease.db();
   ReadTransaction read(db);
   BULWARK_TRY(read.begin());
   BULWARK_TRY_ASSIGN(auto id, mailbox_id_by_name(db, name));
-  return check_mailbox(db, owner, who, id);  // the same visibility rule as find_mailbox(): l or r
+  // Either way the same visibility rule: the mailbox exists for the principal with right l or r.
+  return with_counts ? load_mailbox(db, owner, who, id) : check_mailbox(db, owner, who, id);
 }
 
 Result<MailboxInfo> SqliteMailStore::create_mailbox(const Principal& who, AccountId owner, std::string_view name,

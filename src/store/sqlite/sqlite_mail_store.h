@@ -92,6 +92,8 @@ class SqliteMailStore final : public MailStore {
  private:
   // Opens the owner's database. Creates it only when `create` (the owner itself asking).
   Result<std::shared_ptr<AccountDb>> account_db(AccountId owner, bool create);
+  // find_mailbox() (with_counts) and lookup_mailbox().
+  Result<MailboxInfo> mailbox_by_name(const Principal& who, AccountId owner, std::string_view name, bool with_counts);
   // Queues `mine` for the account's next group commit and returns its result (ADR 0003).
   Result<Appended> deliver_grouped(AccountDb& adb, group_commit::PendingDelivery& mine);
   void note_new_mail(AccountId owner, std::string_view blob_id);  // tells the search indexer, if any
