@@ -166,6 +166,13 @@ void DeliveryService::start(asio::io_context& io, net::BlockingExecutor blocking
   asio::co_spawn(*strand_, poll_loop(shared_from_this()), asio::detached);
 }
 
+void DeliveryService::release_io() {
+  std::lock_guard lock(mutex_);
+  for (auto& [key, destination] : destinations_) destination->idle.clear();
+  timer_.reset();
+  strand_.reset();
+}
+
 void DeliveryService::stop() {
   stopping_ = true;
   wake(std::nullopt);

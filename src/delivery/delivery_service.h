@@ -31,6 +31,7 @@ class DeliveryService final : public net::BackgroundService, public std::enable_
   static Result<std::shared_ptr<DeliveryService>> create(Stores stores, ConfigHolder& config, const Config& initial);
 
   void start(net::asio::io_context& io, net::BlockingExecutor blocking) override;
+  void release_io() override;
   void stop() override;
   // A message was queued (its id) or made due (nullopt: all of them): deliver now rather than at the next
   // poll. Thread-safe; WakingQueue calls it.

@@ -15,6 +15,10 @@ class BackgroundService {
   virtual void start(asio::io_context& io, BlockingExecutor blocking) = 0;
   // Called on the I/O context at shutdown: stop starting new work.
   virtual void stop() = 0;
+  // Called once the I/O threads have returned, while the I/O context still exists: destroy every I/O object
+  // (timers, strands) kept outside coroutine frames. The service may outlive the context, and an I/O object
+  // destroyed after it would touch the context's freed services.
+  virtual void release_io() {}
 };
 
 }  // namespace bulwark::net

@@ -75,6 +75,7 @@ void Server::run(unsigned threads, unsigned blocking_threads, std::function<void
   // io_ stops at the end of the drain (or stop()); the other contexts follow it.
   for (auto& context : extra_contexts_) context->stop();
   for (auto& t : workers) t.join();
+  for (auto& service : services_) service->release_io();
   blocking.join();
   blocking_ = nullptr;
 }

@@ -52,13 +52,15 @@ class Server {
   // The next I/O context for a new connection (round robin).
   asio::io_context& next_context();
 
+  // Contexts 1..threads-1, one thread each. Declared before io_ so that they outlive it: at destruction io_'s
+  // pending operations (an accept, the drain) own sockets that belong to these contexts' services.
+  std::vector<std::unique_ptr<asio::io_context>> extra_contexts_;
   // Context 0: listeners, signals, background services and its share of the connections. Why one context per
   // thread rather than one context run by every thread: with a shared context every completion (a socket
   // read, the end of a blocking call) could resume on another thread, and Asio woke the idle thread for
-  // nearly each one: 31 context switches per SMTP message at one session, against 11 with one thread per
-  // context (perf stat, docs/benchmarks.md). A connection now stays on the thread that accepted it.
+  // nearly each one: 31 context switches per SMTP message at one session, against 16 with one context per
+  // thread (perf stat, docs/benchmarks.md). A connection now stays on the thread that accepted it.
   asio::io_context io_;
-  std::vector<std::unique_ptr<asio::io_context>> extra_contexts_;  // contexts 1..threads-1, one thread each
   std::size_t next_context_ = 0;  // used only by the accept loops, which all run on io_'s one thread
   // Created with the server, so SIGTERM/SIGHUP are caught from the moment it exists (not only once run() runs).
   asio::signal_set signals_{io_, SIGTERM, SIGINT, SIGHUP};
