@@ -17,6 +17,7 @@ struct Loaded {
   std::string raw;
   bool has_raw = false;
   bool is_gone = false;  // expunged meanwhile
+  std::optional<parse::mime::Part> structure;  // decoded already by load_batch(), used once when rendering
 };
 
 // The records of `batch` (ascending uids) and, where the items need them, their bytes: whole messages, or only
@@ -35,7 +36,10 @@ Result<std::vector<Loaded>> load_batch(store::MailStore& mail, const store::Prin
     if (need_raw || (need_structure && record.structure.empty())) {
       std::optional<std::uint64_t> header_end;
       if (header_is_enough && !record.structure.empty()) {
-        if (auto root = parse::mime::decode_structure(record.structure)) header_end = root->header_offset + root->header_size;
+        if (auto root = parse::mime::decode_structure(record.structure)) {
+          header_end = root->header_offset + root->header_size;
+          item.structure = std::move(*root);
+        }
       }
       if (header_end) {
         heads.push_back({record.uid, static_cast<std::size_t>(*header_end)});
@@ -157,11 +161,12 @@ net::awaitable<Reply> ImapSession::on_fetch(parse::imap::Command command) {
       if (need_record) {
         while (next_loaded < loaded.size() && loaded[next_loaded].record.uid < uid) ++next_loaded;
         if (next_loaded >= loaded.size() || loaded[next_loaded].record.uid != uid) continue;  // expunged meanwhile
-        const auto& item = loaded[next_loaded];
+        auto& item = loaded[next_loaded];
         source.internal_date = item.record.internal_date;
         source.size = item.record.size;
         source.raw = item.raw;
         auto decode = [&item]() -> std::optional<parse::mime::Part> {
+          if (item.structure) return std::move(item.structure);
           auto decoded = parse::mime::decode_structure(item.record.structure);
           if (!decoded && item.has_raw) decoded = parse::mime::parse_message(item.raw);
           if (!decoded) return std::nullopt;
