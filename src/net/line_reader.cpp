@@ -8,18 +8,17 @@ constexpr std::size_t kReadSize = 16 * 1024;
 }
 
 awaitable<IoStatus> LineReader::fill(Stream::Clock::time_point deadline) {
-  if (start_ > 0 && start_ == buffer_.size()) {
-    buffer_.clear();
-    start_ = 0;
+  if (start_ == end_) {
+    start_ = end_ = 0;
   } else if (start_ > 64 * 1024) {
-    buffer_.erase(0, start_);
+    std::memmove(buffer_.data(), buffer_.data() + start_, end_ - start_);
+    end_ -= start_;
     start_ = 0;
   }
-  auto old = buffer_.size();
-  buffer_.resize(old + kReadSize);
-  auto n = co_await stream_.read_some(asio::buffer(buffer_.data() + old, kReadSize), deadline);
-  buffer_.resize(old + (n ? *n : 0));
+  if (buffer_.size() < end_ + kReadSize) buffer_.resize(end_ + kReadSize);
+  auto n = co_await stream_.read_some(asio::buffer(buffer_.data() + end_, kReadSize), deadline);
   if (!n) co_return tl::unexpected(n.error());
+  end_ += *n;
   co_return IoStatus{};
 }
 
@@ -27,7 +26,7 @@ awaitable<IoResult<Line>> LineReader::read_line(std::size_t max_line, Stream::Cl
   Line line;
   for (;;) {
     const char* begin = buffer_.data() + start_;
-    std::size_t available = buffer_.size() - start_;
+    std::size_t available = end_ - start_;
     const void* lf = std::memchr(begin, '\n', available);
     if (lf != nullptr) {
       auto length = static_cast<std::size_t>(static_cast<const char*>(lf) - begin);
@@ -66,20 +65,19 @@ awaitable<IoResult<Line>> LineReader::read_line(std::size_t max_line, Stream::Cl
 }
 
 awaitable<IoResult<std::string_view>> LineReader::read_chunk(std::size_t max, Stream::Clock::time_point deadline) {
-  if (start_ == buffer_.size()) {
+  if (start_ == end_) {
     auto status = co_await fill(deadline);
     if (!status) co_return tl::unexpected(status.error());
   }
-  std::size_t n = std::min(max, buffer_.size() - start_);
+  std::size_t n = std::min(max, end_ - start_);
   chunk_.assign(buffer_.data() + start_, n);
   start_ += n;
   co_return std::string_view(chunk_);
 }
 
 std::size_t LineReader::discard_buffered() {
-  std::size_t dropped = buffer_.size() - start_;
-  buffer_.clear();
-  start_ = 0;
+  std::size_t dropped = end_ - start_;
+  start_ = end_ = 0;
   return dropped;
 }
 

@@ -3,7 +3,9 @@
 // Used by the SMTP and IMAP sessions (and POP3 later).
 #pragma once
 
+#include <algorithm>
 #include <string>
+#include <string_view>
 
 #include "net/stream.h"
 
@@ -27,14 +29,23 @@ class LineReader {
   // Drops everything buffered: after STARTTLS, bytes the client pipelined in the clear must never be executed
   // inside TLS (CVE-2011-0411 class). Returns how many bytes were dropped.
   std::size_t discard_buffered();
-  std::size_t buffered() const { return buffer_.size() - start_; }
+  std::size_t buffered() const { return end_ - start_; }
+
+  // For parsers that take input split anywhere (SMTP DATA's DataReader): the bytes read but not yet consumed,
+  // without a copy or any per-line work, then consume() what the parser used. read_more() waits for more bytes.
+  std::string_view buffered_view() const { return {buffer_.data() + start_, end_ - start_}; }
+  void consume(std::size_t n) { start_ += std::min(n, end_ - start_); }
+  awaitable<IoStatus> read_more(Stream::Clock::time_point deadline) { return fill(deadline); }
 
  private:
   awaitable<IoStatus> fill(Stream::Clock::time_point deadline);
 
   Stream& stream_;
+  // Bytes [start_, end_) are unread. buffer_ only grows (no zero-filling per read); it is kReadSize for a
+  // connection that reads short lines.
   std::string buffer_;
   std::size_t start_ = 0;
+  std::size_t end_ = 0;
   std::string chunk_;
 };
 

@@ -103,6 +103,12 @@ class DirectoryStore {
   // Looks up an account by id for a principal who is that account; used to re-check after admin changes.
   [[nodiscard]] Result<bool> account_exists(const Principal& who);
 
+  // A number that changes whenever domains, accounts or aliases change, in this process or another (the admin
+  // CLI). nullopt when it cannot be read at once (the backend has none, or is busy): callers then treat every
+  // cached answer as stale. Never waits for another thread or for I/O, so an I/O thread may call it to decide
+  // whether a cached answer still holds (protocol/smtp/recipient_cache.h).
+  [[nodiscard]] virtual std::optional<std::uint64_t> change_stamp() { return std::nullopt; }
+
   const DirectoryPolicy& policy() const { return policy_; }
 
  protected:

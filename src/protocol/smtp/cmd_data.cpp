@@ -1,5 +1,5 @@
-// RFC 5321 4.1.1.4 DATA. The body is read line by line (each line with its own ending, CRLF or bare LF, as it
-// arrived) into parse::smtp::DataReader, which alone decides where the data ends: only <CRLF>.<CRLF>, so the
+// RFC 5321 4.1.1.4 DATA. The body is handed as it arrives (each line with its own ending, CRLF or bare LF)
+// to parse::smtp::DataReader, which alone decides where the data ends: only <CRLF>.<CRLF>, so the
 // SMTP smuggling variants (<LF>.<LF>, <CR>.<CR>, <LF>.<CRLF>) stay message content and are then refused or
 // normalized by the bare line ending policy. The message is built in memory and stored only after the
 // terminator: a client that disconnects mid-DATA leaves nothing behind.
@@ -18,16 +18,21 @@ net::awaitable<void> SmtpSession::on_data() {
 
   parse::smtp::DataReader reader(message_policy());
   std::string body;
-  // A line longer than the limit is truncated by the line reader; the checker still sees it as too long.
-  const std::size_t max_line = config_->limits.max_line_bytes;
+  // Whatever has arrived goes to the DataReader at once: it takes input split anywhere and bounds the message
+  // (line length, size), so the line reader's per-line copies are not needed here. Bytes after the terminator
+  // stay buffered for the next command (PIPELINING).
+  auto& input = connection_->reader;
   for (;;) {
-    auto line = co_await read_line(max_line, "DATA");
-    if (!line) {
-      transaction_.reset();
-      co_return;
+    if (input.buffered() == 0) {
+      auto more = co_await input.read_more(deadline());
+      if (!more) {
+        transaction_.reset();
+        co_await end_on(more.error(), "DATA");
+        co_return;
+      }
     }
-    line->text += line->bare_lf ? "\n" : "\r\n";
-    auto fed = reader.feed(line->text, body);
+    auto fed = reader.feed(input.buffered_view(), body);
+    input.consume(fed.consumed);
     if (fed.done) break;
   }
   co_await accept_message(std::move(body), reader.report());

@@ -5,6 +5,8 @@
 // With SIZE= on MAIL, a recipient whose whole quota is smaller than the message is refused here (552 5.2.2).
 // A recipient whose mailbox is already full (no room for the declared SIZE, or for one more octet) is refused
 // with 452 4.2.2 (RFC 3463 X.2.2, temporary: the owner can make room) rather than accepted and bounced later.
+// Directory answers are kept in the listener's RecipientCache, so a known recipient is usually answered on the
+// I/O thread without a trip to the blocking pool.
 #include <algorithm>
 
 #include "base/log.h"
@@ -34,9 +36,8 @@ bool all_full(store::MailStore& mail, const store::Resolution& resolution, std::
 }
 
 RcptLookup lookup_recipient(store::DirectoryStore& directory, store::MailStore& mail, const std::string& domain,
-                            const std::string& address, bool is_literal, std::uint64_t needed) {
+                            const std::string& address, std::uint64_t needed) {
   RcptLookup out;
-  if (is_literal) return out;  // an address literal is never one of our domains
   auto local = directory.is_local_domain(domain);
   if (!local) {
     out.error = local.error();
@@ -52,6 +53,29 @@ RcptLookup lookup_recipient(store::DirectoryStore& directory, store::MailStore& 
   out.is_full = all_full(mail, *resolved, needed);
   out.resolution = std::move(*resolved);
   return out;
+}
+
+// An unknown recipient of a local domain is cached as is_local with no resolution (no error needed: on_rcpt
+// treats a missing resolution as 550 5.1.1).
+std::optional<RcptLookup> cached_lookup(store::DirectoryStore& directory, RecipientCache& cache,
+                                        const std::string& address) {
+  auto stamp = directory.change_stamp();
+  if (!stamp) return std::nullopt;
+  auto answer = cache.find(*stamp, address);
+  if (!answer) return std::nullopt;
+  RcptLookup out;
+  out.is_local = answer->is_local;
+  out.resolution = std::move(answer->resolution);
+  return out;
+}
+
+void remember(RecipientCache& cache, std::uint64_t stamp, const std::string& address, const RcptLookup& found) {
+  if (found.is_full) return;
+  if (found.error && found.error->code != Errc::not_found && found.error->code != Errc::invalid_argument) return;
+  RecipientCache::Answer answer;
+  answer.is_local = found.is_local || found.error.has_value();
+  if (!found.error) answer.resolution = found.resolution;
+  cache.store(stamp, address, answer);
 }
 
 std::string notify_text(const std::optional<parse::smtp::Notify>& notify) {
@@ -83,11 +107,21 @@ net::awaitable<void> SmtpSession::on_rcpt(parse::smtp::RcptTo rcpt) {
   std::string shown = log::sanitize(mailbox.is_bare_postmaster() ? address : mailbox.to_string());
 
   const std::uint64_t needed = std::max<std::uint64_t>(transaction_->mail.parameters.size.value_or(0), 1);
-  auto lookup = [&directory = services_.directory, &mail = services_.mail, domain, address,
-                 literal = mailbox.is_address_literal(), needed]() {
-    return lookup_recipient(directory, mail, domain, address, literal, needed);
-  };
-  auto found = co_await net::run_blocking(connection_->blocking, std::move(lookup));
+  RcptLookup found;  // an address literal is never one of our domains: nothing to look up
+  if (!mailbox.is_address_literal()) {
+    if (auto hit = cached_lookup(services_.directory, shared_.recipients, address)) {
+      found = std::move(*hit);
+    } else {
+      auto lookup = [&directory = services_.directory, &mail = services_.mail, &cache = shared_.recipients, domain,
+                     address, needed]() {
+        auto stamp = directory.change_stamp();  // before the lookup: a change during it makes the answer stale
+        auto out = lookup_recipient(directory, mail, domain, address, needed);
+        if (stamp) remember(cache, *stamp, address, out);
+        return out;
+      };
+      found = co_await net::run_blocking(connection_->blocking, std::move(lookup));
+    }
+  }
   if (found.error && found.error->code != Errc::not_found && found.error->code != Errc::invalid_argument) {
     connection_->log.error("RCPT <{}>: directory: {}", shown, found.error->detail);
     { queue(replies::temporary_failure()); co_return co_await flush(); }

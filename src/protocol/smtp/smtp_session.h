@@ -20,6 +20,7 @@
 #include "parse/smtp/smtp_command.h"
 #include "protocol/services.h"
 #include "protocol/smtp/rate_limiter.h"
+#include "protocol/smtp/recipient_cache.h"
 #include "protocol/smtp/smtp_replies.h"
 
 namespace bulwark::protocol::smtp {
@@ -27,6 +28,7 @@ namespace bulwark::protocol::smtp {
 // State shared by the sessions of one listener.
 struct SessionShared {
   MessageRateLimiter rate;
+  RecipientCache recipients;
   std::atomic<std::uint64_t> messages{0};
 };
 

@@ -53,7 +53,22 @@ Result<std::unique_ptr<SqliteDirectory>> SqliteDirectory::open(const std::filesy
   auto db = Database::open(data_dir / "directory.db");
   if (!db) return tl::unexpected(db.error());
   if (auto status = db->exec(kSchema); !status) return tl::unexpected(status.error());
-  return std::unique_ptr<SqliteDirectory>(new SqliteDirectory(std::move(*db), std::move(policy)));
+  auto stamp_db = Database::open_reader(data_dir / "directory.db");
+  if (!stamp_db) return tl::unexpected(stamp_db.error());
+  // BUSY at once instead of SQLite's sleep-and-retry: the caller may be an I/O thread, and a miss costs little.
+  sqlite3_busy_timeout(stamp_db->handle(), 0);
+  return std::unique_ptr<SqliteDirectory>(new SqliteDirectory(
+      std::move(*db), std::make_unique<Database>(std::move(*stamp_db)), std::move(policy)));
+}
+
+std::optional<std::uint64_t> SqliteDirectory::change_stamp() {
+  std::unique_lock lock(stamp_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return std::nullopt;
+  auto stmt = stamp_db_->prepare("PRAGMA data_version");
+  if (!stmt) return std::nullopt;
+  auto row = stmt->step();
+  if (!row || !*row) return std::nullopt;
+  return static_cast<std::uint64_t>(stmt->column_int(0));
 }
 
 Status SqliteDirectory::insert_domain(const DomainRecord& record) {

@@ -15,6 +15,10 @@ class SqliteDirectory final : public DirectoryStore {
  public:
   static Result<std::unique_ptr<SqliteDirectory>> open(const std::filesystem::path& data_dir, DirectoryPolicy policy);
 
+  // SQLite's PRAGMA data_version, read on a connection of its own: it changes with every commit made by any
+  // other connection, so also with this store's own writes (they go through db_).
+  std::optional<std::uint64_t> change_stamp() override;
+
  protected:
   Status insert_domain(const DomainRecord& record) override;
   Status delete_domain(const std::string& name) override;
@@ -33,12 +37,15 @@ class SqliteDirectory final : public DirectoryStore {
   Result<std::optional<AliasRecord>> find_alias(const std::string& key) override;
 
  private:
-  SqliteDirectory(Database db, DirectoryPolicy policy) : DirectoryStore(std::move(policy)), db_(std::move(db)) {}
+  SqliteDirectory(Database db, std::unique_ptr<Database> stamp_db, DirectoryPolicy policy)
+      : DirectoryStore(std::move(policy)), db_(std::move(db)), stamp_db_(std::move(stamp_db)) {}
   Result<std::vector<AccountRecord>> query_accounts(std::string_view where, const std::string& arg1,
                                                     const std::string& arg2);
 
   std::mutex mutex_;
   Database db_;
+  std::mutex stamp_mutex_;  // only try_lock'ed: change_stamp() never waits
+  std::unique_ptr<Database> stamp_db_;
 };
 
 }  // namespace bulwark::store::sqlite

@@ -137,5 +137,29 @@ TEST_F(DirectoryTest, SecondHandleSeesChangesAtOnce) {
   EXPECT_TRUE(other->authenticate("carol@example.org", "pw"));
 }
 
+// The RCPT cache (protocol/smtp/recipient_cache.h) is only as right as this stamp: it must move with every
+// change, whether made through this store or by another connection (the admin CLI is another process).
+TEST_F(DirectoryTest, ChangeStampMovesWithEveryChangeFromAnyConnection) {
+  auto s0 = directory_->change_stamp();
+  ASSERT_TRUE(s0.has_value());
+  EXPECT_EQ(directory_->change_stamp(), s0) << "no change, same stamp";
+  DirectoryPolicy policy;
+  policy.hash_cost = {64 * 1024, 1};
+  auto other = std::move(sqlite::SqliteDirectory::open(dir_.path(), policy).value());
+  ASSERT_TRUE(other->create_account({"carol@example.org", "pw", "", 0}));
+  auto s1 = directory_->change_stamp();
+  ASSERT_TRUE(s1.has_value());
+  EXPECT_NE(*s1, *s0) << "a change by another connection";
+  ASSERT_TRUE(directory_->add_alias("team@example.org", {"carol@example.org"}));
+  auto s2 = directory_->change_stamp();
+  ASSERT_TRUE(s2.has_value());
+  EXPECT_NE(*s2, *s1) << "a change through this store";
+  ASSERT_TRUE(other->remove_alias("team@example.org"));
+  EXPECT_NE(directory_->change_stamp(), s2);
+  (void)directory_->resolve("carol@example.org");
+  auto s3 = directory_->change_stamp();
+  EXPECT_EQ(directory_->change_stamp(), s3) << "reads do not move it";
+}
+
 }  // namespace
 }  // namespace bulwark::store
