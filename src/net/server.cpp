@@ -1,5 +1,7 @@
 #include "net/server.h"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <thread>
 
@@ -69,6 +71,10 @@ void Server::run(unsigned threads, unsigned blocking_threads, std::function<void
     extra_contexts_.push_back(std::make_unique<asio::io_context>(1));
     keep_running.push_back(asio::make_work_guard(*extra_contexts_.back()));
   }
+  {
+    std::lock_guard lock(sessions_mutex_);
+    live_per_context_.assign(extra_contexts_.size() + 1, 0);
+  }
   std::vector<std::thread> workers;
   for (auto& context : extra_contexts_) workers.emplace_back([c = context.get()] { c->run(); });
   io_.run();
@@ -80,10 +86,12 @@ void Server::run(unsigned threads, unsigned blocking_threads, std::function<void
   blocking_ = nullptr;
 }
 
-asio::io_context& Server::next_context() {
-  const std::size_t count = extra_contexts_.size() + 1;
-  const std::size_t k = next_context_++ % count;
-  return k == 0 ? io_ : *extra_contexts_[k - 1];
+std::size_t Server::pick_context_locked() const {
+  std::size_t best = 0;
+  for (std::size_t k = 1; k < live_per_context_.size(); ++k) {
+    if (live_per_context_[k] < live_per_context_[best]) best = k;
+  }
+  return best;
 }
 
 void Server::stop() {
@@ -157,11 +165,15 @@ awaitable<void> Server::drain() {
 void Server::forget(std::uint64_t id) {
   std::lock_guard lock(sessions_mutex_);
   sessions_.erase(id);
+  if (auto it = session_context_.find(id); it != session_context_.end()) {
+    --live_per_context_[it->second];
+    session_context_.erase(it);
+  }
 }
 
 awaitable<void> Server::accept_loop(std::shared_ptr<Listener> listener) {
   for (;;) {
-    auto [ec, socket] = co_await listener->acceptor.async_accept(asio::make_strand(next_context()), use_tuple);
+    auto [ec, accepted] = co_await listener->acceptor.async_accept(asio::make_strand(io_), use_tuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !listener->acceptor.is_open()) co_return;
       // EMFILE and friends: log, back off briefly, keep serving.
@@ -169,6 +181,26 @@ awaitable<void> Server::accept_loop(std::shared_ptr<Listener> listener) {
       asio::steady_timer pause(io_, std::chrono::milliseconds(100));
       co_await pause.async_wait(use_tuple);
       continue;
+    }
+    std::size_t context = 0;
+    {
+      std::lock_guard lock(sessions_mutex_);
+      if (!live_per_context_.empty()) context = pick_context_locked();
+    }
+    // Another context: the descriptor moves to that context's reactor (release() only deregisters it here).
+    tcp::socket socket = std::move(accepted);
+    if (context != 0) {
+      boost::system::error_code move_ec;
+      const auto protocol = socket.local_endpoint(move_ec).protocol();
+      if (move_ec) continue;  // the client already left
+      auto fd = socket.release(move_ec);
+      if (move_ec) continue;
+      socket = tcp::socket(asio::make_strand(context_at(context)));
+      socket.assign(protocol, fd, move_ec);
+      if (move_ec) {
+        ::close(fd);
+        continue;
+      }
     }
     boost::system::error_code peer_ec, local_ec;
     auto peer = socket.remote_endpoint(peer_ec);
@@ -208,6 +240,10 @@ awaitable<void> Server::accept_loop(std::shared_ptr<Listener> listener) {
     {
       std::lock_guard lock(sessions_mutex_);
       sessions_[info.id] = connection;
+      if (context < live_per_context_.size()) {
+        session_context_[info.id] = context;
+        ++live_per_context_[context];
+      }
     }
     asio::co_spawn(connection->stream.socket().get_executor(), run_session(connection, listener->handler),
                    asio::detached);

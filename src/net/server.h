@@ -49,8 +49,11 @@ class Server {
   void begin_shutdown();
   void forget(std::uint64_t id);
 
-  // The next I/O context for a new connection (round robin).
-  asio::io_context& next_context();
+  // The I/O context for a connection just accepted (on io_): the one serving the fewest connections, io_ on a
+  // tie. Under light load a connection thus stays on the accepting thread: handing it to another thread cost a
+  // cross-thread wake-up per connection (docs/benchmarks.md, SMTP run 9). Called with sessions_mutex_ held.
+  std::size_t pick_context_locked() const;
+  asio::io_context& context_at(std::size_t k) { return k == 0 ? io_ : *extra_contexts_[k - 1]; }
 
   // Contexts 1..threads-1, one thread each. Declared before io_ so that they outlive it: at destruction io_'s
   // pending operations (an accept, the drain) own sockets that belong to these contexts' services.
@@ -61,7 +64,6 @@ class Server {
   // nearly each one: 31 context switches per SMTP message at one session, against 16 with one context per
   // thread (perf stat, docs/benchmarks.md). A connection now stays on the thread that accepted it.
   asio::io_context io_;
-  std::size_t next_context_ = 0;  // used only by the accept loops, which all run on io_'s one thread
   // Created with the server, so SIGTERM/SIGHUP are caught from the moment it exists (not only once run() runs).
   asio::signal_set signals_{io_, SIGTERM, SIGINT, SIGHUP};
   asio::thread_pool* blocking_ = nullptr;  // exists only while run() runs
@@ -73,6 +75,8 @@ class Server {
 
   std::mutex sessions_mutex_;
   std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> sessions_;
+  std::unordered_map<std::uint64_t, std::size_t> session_context_;  // id -> index into live_per_context_
+  std::vector<std::size_t> live_per_context_;                        // sessions served by context k
   std::uint64_t next_id_ = 1;
   bool stopping_ = false;
 

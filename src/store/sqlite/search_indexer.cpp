@@ -54,12 +54,17 @@ void SearchIndexer::notify_new(domain::auth::AccountId account, std::string blob
     std::lock_guard lock(mutex_);
     if (!background_ || stopping_) return;
     if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+    // Only the first new body since the thread took the last batch needs to wake it: with news already
+    // pending it is gathering or working and takes this one too. (A wake-up per delivery was a context switch
+    // per message.)
+    const bool was_idle = pending_.empty();
     auto& list = pending_[account];
     if (list.size() < kMaxPendingBlobs) {
       list.push_back(std::move(blob_id));
     } else {
       dirty_.insert(account);
     }
+    if (!was_idle) return;
   }
   wake_.notify_one();
 }
