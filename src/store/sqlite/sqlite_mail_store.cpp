@@ -60,7 +60,8 @@ CREATE TABLE IF NOT EXISTS mailbox(
   subscribed INTEGER NOT NULL DEFAULT 1,
   uid_validity INTEGER NOT NULL,
   uid_next INTEGER NOT NULL DEFAULT 1,
-  highest_modseq INTEGER NOT NULL DEFAULT 1);
+  highest_modseq INTEGER NOT NULL DEFAULT 1,
+  bytes INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS message(
   mailbox_id INTEGER NOT NULL REFERENCES mailbox(id) ON DELETE CASCADE,
   uid INTEGER NOT NULL,
@@ -89,6 +90,22 @@ CREATE TABLE IF NOT EXISTS acl(
   grantee INTEGER NOT NULL,
   rights INTEGER NOT NULL,
   PRIMARY KEY(mailbox_id, grantee)) WITHOUT ROWID;
+)sql";
+
+// mailbox.bytes, the sum of its messages' sizes, kept by the database itself: a quota check (every APPEND,
+// delivery and RCPT to an account with a quota) reads the few mailbox rows instead of summing every message.
+// The mailbox row is written by every insert anyway (uid_next, highest_modseq), so the trigger adds no page.
+constexpr std::string_view kUsageTriggers = R"sql(
+CREATE TRIGGER IF NOT EXISTS message_bytes_insert AFTER INSERT ON message BEGIN
+  UPDATE mailbox SET bytes = bytes + new.size WHERE id = new.mailbox_id;
+END;
+CREATE TRIGGER IF NOT EXISTS message_bytes_delete AFTER DELETE ON message BEGIN
+  UPDATE mailbox SET bytes = bytes - old.size WHERE id = old.mailbox_id;
+END;
+CREATE TRIGGER IF NOT EXISTS message_bytes_update AFTER UPDATE OF mailbox_id, size ON message BEGIN
+  UPDATE mailbox SET bytes = bytes - old.size WHERE id = old.mailbox_id;
+  UPDATE mailbox SET bytes = bytes + new.size WHERE id = new.mailbox_id;
+END;
 )sql";
 
 constexpr std::array<std::pair<std::string_view, SpecialUse>, 6> kDefaultMailboxes{{
@@ -234,7 +251,7 @@ Result<MailboxInfo> require(Database& db, AccountId owner, const Principal& who,
 }
 
 Result<std::uint64_t> used_bytes(Database& db) {
-  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT coalesce(sum(size), 0) FROM message"));
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare("SELECT coalesce(sum(bytes), 0) FROM mailbox"));
   BULWARK_TRY_ASSIGN(bool row, stmt.step());
   (void)row;
   return static_cast<std::uint64_t>(stmt.column_int(0));
@@ -364,6 +381,33 @@ Status insert_body(Database& db, const std::string& blob_id, std::string_view da
   return stmt.bind(1, blob_id).bind_blob_borrowed(2, data).run();  // `data` outlives `stmt`
 }
 
+Result<bool> has_row(Database& db, std::string_view sql) {
+  BULWARK_TRY_ASSIGN(auto stmt, db.prepare(sql));
+  return stmt.step();
+}
+
+// Gives a database made before mailbox.bytes existed the column, filled from its messages, and the triggers
+// that keep it, all in one transaction (the admin CLI may open the same file). A no-op read when present.
+Status ensure_usage_counter(Database& db) {
+  constexpr std::string_view kHasColumn = "SELECT 1 FROM pragma_table_info('mailbox') WHERE name = 'bytes'";
+  constexpr std::string_view kHasTriggers =
+      "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'message_bytes_update'";
+  BULWARK_TRY_ASSIGN(bool column, has_row(db, kHasColumn));
+  BULWARK_TRY_ASSIGN(bool triggers, has_row(db, kHasTriggers));
+  if (column && triggers) return ok();
+  Database::Transaction txn(db);
+  BULWARK_TRY(txn.begin());
+  BULWARK_TRY_ASSIGN(column, has_row(db, kHasColumn));  // another process may have done it meanwhile
+  if (!column) BULWARK_TRY(db.exec("ALTER TABLE mailbox ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0"));
+  BULWARK_TRY_ASSIGN(triggers, has_row(db, kHasTriggers));
+  if (!triggers) {
+    BULWARK_TRY(db.exec(
+        "UPDATE mailbox SET bytes = (SELECT coalesce(sum(size), 0) FROM message WHERE mailbox_id = mailbox.id)"));
+    BULWARK_TRY(db.exec(kUsageTriggers));
+  }
+  return txn.commit();
+}
+
 // The INBOX's id, creating it for an account created before its first login.
 Result<std::int64_t> inbox_id(Database& db) {
   BULWARK_TRY_ASSIGN(auto inbox, db.prepare("SELECT id FROM mailbox WHERE name = 'INBOX'"));
@@ -445,6 +489,7 @@ Result<std::shared_ptr<SqliteMailStore::AccountDb>> SqliteMailStore::account_db(
   }
   BULWARK_TRY_ASSIGN(auto db, Database::open(path));
   BULWARK_TRY(db.exec(kSchema));
+  BULWARK_TRY(ensure_usage_counter(db));
   auto account = std::make_shared<AccountDb>(owner, std::move(db), path, read_connections_);
   account->wal.path = path;
   account->wal.lock = std::shared_ptr<std::mutex>(account, &account->mutex);

@@ -113,6 +113,54 @@ TEST_F(DeliveryTest, QuotaIsCheckedPerDeliveryAndReportedForRcpt) {
   EXPECT_TRUE(mixed.at(1));
 }
 
+// The quota's usage is a per-mailbox total kept by triggers (mailbox.bytes), not a sum over every message:
+// it must follow appends, deliveries, copies, moves, expunges and mailbox deletion.
+TEST_F(DeliveryTest, UsageFollowsEveryChange) {
+  auto alice = login("alice@example.org");
+  auto used = [&] { return mail_->usage(alice).value().used_bytes; };
+  ASSERT_EQ(used(), 0u);
+  const std::string a = "Subject: a\r\n\r\naaaa\r\n", b = "Subject: b\r\n\r\nbbbbbbbbbb\r\n";
+  const std::string c(5000, 'c');
+  ASSERT_TRUE(deliver({target("alice@example.org")}, a).at(0));
+  ASSERT_TRUE(deliver({target("alice@example.org"), target("bob@example.org")}, b).at(0));  // a shared blob
+  put(alice, "INBOX", c);
+  EXPECT_EQ(used(), a.size() + b.size() + c.size());
+  EXPECT_EQ(mail_->delivery_usage(target("alice@example.org")).value().used_bytes, used());
+  auto inbox = mailbox(alice, "INBOX").ref;
+  auto folder = mail_->create_mailbox(alice, alice.account_id(), "Folder", SpecialUse::none).value().ref;
+  std::vector<std::uint32_t> first{1}, second{2}, third{3};
+  ASSERT_TRUE(mail_->copy(alice, inbox, first, folder));
+  EXPECT_EQ(used(), 2 * a.size() + b.size() + c.size());
+  ASSERT_TRUE(mail_->move(alice, inbox, third, folder));
+  EXPECT_EQ(used(), 2 * a.size() + b.size() + c.size()) << "a move changes no total";
+  ASSERT_TRUE(mail_->update_flags(alice, inbox, second, FlagOp::add, {"\\Deleted"}, std::nullopt, nullptr));
+  ASSERT_EQ(mail_->expunge(alice, inbox, std::nullopt).value().size(), 1u);
+  EXPECT_EQ(used(), 2 * a.size() + c.size());
+  ASSERT_TRUE(mail_->delete_mailbox(alice, folder));
+  EXPECT_EQ(used(), a.size());
+  EXPECT_EQ(mail_->usage(login("bob@example.org")).value().used_bytes, b.size()) << "bob's copy is his own";
+}
+
+// A mail.db made before mailbox.bytes existed gets the column, filled from its messages, when it is opened.
+TEST_F(DeliveryTest, UsageCounterIsAddedToAnOlderDatabase) {
+  auto alice = login("alice@example.org");
+  const std::string a(300, 'a'), b(700, 'b');
+  ASSERT_TRUE(deliver({target("alice@example.org")}, a).at(0));
+  ASSERT_TRUE(deliver({target("alice@example.org")}, b).at(0));
+  mail_.reset();
+  {
+    auto path = dir_.path() / "accounts" / std::to_string(alice.account_id()) / "mail.db";
+    auto db = sqlite::Database::open(path).value();
+    ASSERT_TRUE(db.exec("DROP TRIGGER message_bytes_insert; DROP TRIGGER message_bytes_delete; "
+                        "DROP TRIGGER message_bytes_update; ALTER TABLE mailbox DROP COLUMN bytes;"));
+  }
+  std::shared_ptr<BlobStore> blobs = blob_files();
+  mail_ = std::make_unique<sqlite::SqliteMailStore>(dir_.path(), blobs);
+  EXPECT_EQ(mail_->usage(alice).value().used_bytes, a.size() + b.size());
+  ASSERT_TRUE(deliver({target("alice@example.org")}, "x").at(0));
+  EXPECT_EQ(mail_->usage(alice).value().used_bytes, a.size() + b.size() + 1) << "and the triggers keep it";
+}
+
 TEST_F(DeliveryTest, CopyToAnotherAccountCarriesTheInlineBody) {
   auto alice = login("alice@example.org");
   auto bob = login("bob@example.org");
