@@ -2,14 +2,13 @@
 
 #include <optional>
 #include <span>
+#include <utility>
 
 #include <openssl/ssl.h>
 
 #include "net/deflate_codec.h"
 
 namespace bulwark::net {
-
-using namespace asio::experimental::awaitable_operators;
 
 std::string_view io_error_name(IoError error) {
   switch (error) {
@@ -21,17 +20,49 @@ std::string_view io_error_name(IoError error) {
   return "unknown";
 }
 
-Stream::Stream(tcp::socket socket) : socket_(std::move(socket)), timer_(socket_.get_executor()) {}
+Stream::Stream(tcp::socket socket)
+    : socket_(std::move(socket)), timer_(socket_.get_executor()), watch_(std::make_shared<Watch>()) {
+  watch_->stream = this;
+}
 
-Stream::~Stream() = default;
+Stream::~Stream() { watch_->stream = nullptr; }
+
+void Stream::cut_operation(Cut why) {
+  if (watch_->deadline == Clock::time_point::max()) return;  // nothing in flight
+  watch_->cut = why;
+  boost::system::error_code ignored;
+  socket_.cancel(ignored);  // the operation in flight (TLS included: it runs on this socket) ends aborted
+}
 
 void Stream::interrupt() {
   interrupted_ = true;
-  timer_.cancel();
+  cut_operation(Cut::interrupt);
 }
 
 void Stream::wake_reader() {
-  if (is_reading_) timer_.cancel();
+  if (is_reading_) cut_operation(Cut::wake);
+}
+
+void Stream::arm_watch() {
+  auto& watch = *watch_;
+  if (watch.armed <= watch.deadline) return;  // an earlier wake-up is pending; it re-arms for this deadline
+  watch.armed = watch.deadline;
+  const auto generation = ++watch.generation;
+  timer_.expires_at(watch.deadline);  // a pending wait ends aborted; its generation is stale
+  timer_.async_wait([watch = watch_, generation](const boost::system::error_code&) {
+    on_watch_timer(watch, generation);
+  });
+}
+
+void Stream::on_watch_timer(const std::shared_ptr<Watch>& watch, std::uint64_t generation) {
+  if (watch->stream == nullptr || generation != watch->generation) return;
+  watch->armed = Clock::time_point::max();
+  if (watch->deadline == Clock::time_point::max()) return;  // idle: the next operation arms it again
+  if (Clock::now() >= watch->deadline) {
+    watch->stream->cut_operation(Cut::deadline);
+    return;
+  }
+  watch->stream->arm_watch();  // the operation in flight has a later deadline than the one that fired
 }
 
 void Stream::start_deflate() {
@@ -49,13 +80,16 @@ template <class Op>
 awaitable<IoResult<std::size_t>> Stream::with_deadline(Op op, Clock::time_point deadline) {
   if (interrupted_) co_return tl::unexpected(IoError::shutdown);
   if (Clock::now() >= deadline) co_return tl::unexpected(IoError::timeout);
-  timer_.expires_at(deadline);
-  auto result = co_await (op() || timer_.async_wait(use_tuple));
-  if (result.index() == 1) {
-    // The timer finished first: either the deadline passed or interrupt() cancelled it.
-    co_return tl::unexpected(interrupted_ ? IoError::shutdown : IoError::timeout);
+  watch_->deadline = deadline;
+  watch_->cut = Cut::none;
+  arm_watch();
+  auto [ec, n] = co_await op();
+  watch_->deadline = Clock::time_point::max();
+  const Cut cut = std::exchange(watch_->cut, Cut::none);
+  if (ec && cut != Cut::none) {
+    // Cancelled by the watchdog (deadline), interrupt() (shutdown) or wake_reader() (reported as a timeout).
+    co_return tl::unexpected(interrupted_ || cut == Cut::interrupt ? IoError::shutdown : IoError::timeout);
   }
-  auto [ec, n] = std::get<0>(result);
   if (interrupted_ && ec) co_return tl::unexpected(IoError::shutdown);
   if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
       ec == asio::ssl::error::stream_truncated) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -65,10 +66,28 @@ class Stream {
   awaitable<IoStatus> raw_write(std::string_view data, Clock::time_point deadline);
   awaitable<std::tuple<boost::system::error_code, std::size_t>> handshake();
 
+  // The deadline watchdog. Each operation in flight records its deadline here; one timer, armed only when the
+  // new deadline is earlier than the one it already waits for, cancels the socket's operations when the
+  // deadline passes. (Racing every operation against the timer with Asio's `||` spawned two coroutines and
+  // re-armed the timer for each read and write that had to wait: two timerfd syscalls and extra scheduler
+  // rounds per command.) Shared with the timer's handler, which may run after the stream is gone.
+  enum class Cut { none, deadline, interrupt, wake };
+  struct Watch {
+    Stream* stream = nullptr;  // null once the stream is destroyed
+    Clock::time_point deadline = Clock::time_point::max();  // of the operation in flight; max: none
+    Clock::time_point armed = Clock::time_point::max();     // the pending timer wait's expiry; max: none
+    std::uint64_t generation = 0;                           // of the pending timer wait (older ones are stale)
+    Cut cut = Cut::none;                                    // why the operation in flight was cancelled
+  };
+  void arm_watch();
+  static void on_watch_timer(const std::shared_ptr<Watch>& watch, std::uint64_t generation);
+  void cut_operation(Cut why);
+
   tcp::socket socket_;
   std::shared_ptr<asio::ssl::context> tls_context_;  // kept alive while the stream uses it (SIGHUP may replace it)
   std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
   asio::steady_timer timer_;
+  std::shared_ptr<Watch> watch_;
   bool interrupted_ = false;
   bool is_reading_ = false;
   std::unique_ptr<DeflateCodec> deflate_;
