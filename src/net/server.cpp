@@ -119,8 +119,8 @@ void Server::begin_shutdown() {
     std::lock_guard lock(sessions_mutex_);
     if (stopping_) return;
     stopping_ = true;
-    for (auto& [id, weak] : sessions_) {
-      if (auto c = weak.lock()) live.push_back(std::move(c));
+    for (auto& [id, session] : sessions_) {
+      if (auto c = session.connection.lock()) live.push_back(std::move(c));
     }
   }
   for (auto& l : listeners_) {
@@ -143,8 +143,8 @@ awaitable<void> Server::drain() {
     std::vector<std::shared_ptr<Connection>> live;
     {
       std::lock_guard lock(sessions_mutex_);
-      for (auto& [id, weak] : sessions_) {
-        if (auto c = weak.lock()) live.push_back(std::move(c));
+      for (auto& [id, session] : sessions_) {
+        if (auto c = session.connection.lock()) live.push_back(std::move(c));
       }
     }
     if (live.empty()) break;
@@ -164,11 +164,10 @@ awaitable<void> Server::drain() {
 
 void Server::forget(std::uint64_t id) {
   std::lock_guard lock(sessions_mutex_);
-  sessions_.erase(id);
-  if (auto it = session_context_.find(id); it != session_context_.end()) {
-    --live_per_context_[it->second];
-    session_context_.erase(it);
-  }
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  --live_per_context_[it->second.context];
+  sessions_.erase(it);
 }
 
 awaitable<void> Server::accept_loop(std::shared_ptr<Listener> listener) {
@@ -185,7 +184,7 @@ awaitable<void> Server::accept_loop(std::shared_ptr<Listener> listener) {
     std::size_t context = 0;
     {
       std::lock_guard lock(sessions_mutex_);
-      if (!live_per_context_.empty()) context = pick_context_locked();
+      context = pick_context_locked();
     }
     // Another context: the descriptor moves to that context's reactor (release() only deregisters it here).
     tcp::socket socket = std::move(accepted);
@@ -239,11 +238,8 @@ awaitable<void> Server::accept_loop(std::shared_ptr<Listener> listener) {
     }
     {
       std::lock_guard lock(sessions_mutex_);
-      sessions_[info.id] = connection;
-      if (context < live_per_context_.size()) {
-        session_context_[info.id] = context;
-        ++live_per_context_[context];
-      }
+      sessions_[info.id] = Session{connection, context};
+      ++live_per_context_[context];
     }
     asio::co_spawn(connection->stream.socket().get_executor(), run_session(connection, listener->handler),
                    asio::detached);

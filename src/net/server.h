@@ -74,9 +74,12 @@ class Server {
   std::vector<std::shared_ptr<BackgroundService>> services_;
 
   std::mutex sessions_mutex_;
-  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> sessions_;
-  std::unordered_map<std::uint64_t, std::size_t> session_context_;  // id -> index into live_per_context_
-  std::vector<std::size_t> live_per_context_;                        // sessions served by context k
+  struct Session {
+    std::weak_ptr<Connection> connection;
+    std::size_t context = 0;  // index into live_per_context_
+  };
+  std::unordered_map<std::uint64_t, Session> sessions_;
+  std::vector<std::size_t> live_per_context_;  // sessions served by context k; sized in run(), before io_ runs
   std::uint64_t next_id_ = 1;
   bool stopping_ = false;
 

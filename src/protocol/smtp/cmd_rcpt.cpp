@@ -69,8 +69,8 @@ std::optional<RcptLookup> cached_lookup(store::DirectoryStore& directory, Recipi
   return out;
 }
 
+// A full mailbox is never stored: it has a quota, which RecipientCache::cacheable() refuses.
 void remember(RecipientCache& cache, std::uint64_t stamp, const std::string& address, const RcptLookup& found) {
-  if (found.is_full) return;
   if (found.error && found.error->code != Errc::not_found && found.error->code != Errc::invalid_argument) return;
   RecipientCache::Answer answer;
   answer.is_local = found.is_local || found.error.has_value();
